@@ -1,0 +1,36 @@
+"""``hjemtilhjem run SCENARIO.toml``: replications of one scenario into a results folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..experiment.results import run
+from ..scenario.loader import load_scenario
+from .common import add_run_options, print_summary
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("run", help="run a scenario's replications and write a results folder")
+    p.add_argument("scenario", help="scenario TOML file")
+    add_run_options(p)
+    p.add_argument("--no-report", action="store_true", help="do not write report.html / report.md")
+    p.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    loaded = load_scenario(args.scenario, args.overrides)
+    results = run(loaded, replications=args.replications, seed=args.seed, jobs=args.jobs, executor=args.executor,
+                  scheduler=args.scheduler, parameter_uncertainty=False if args.no_parameter_uncertainty else None,
+                  quiet=args.quiet, command=" ".join(["hjemtilhjem", *sys.argv[1:]]))
+    extra = None
+    if not args.no_report:
+        from ..report import write_run_report
+
+        def extra(folder):  # type: ignore[no-untyped-def]
+            write_run_report(folder, results, lang=args.lang)
+
+    folder = results.write(args.out, extra)
+    print_summary(results.summary())
+    print(f"results: {folder}")
+    return 0

@@ -1,0 +1,279 @@
+"""Run a scenario's replications and write the results folder (DESIGN.md section 8).
+
+Every results folder is written to a hidden temporary folder and renamed when complete, so an
+interrupted run never leaves a folder that looks complete and no run overwrites an earlier one.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import __version__
+from ..outcomes.labels import LABELS
+from ..scenario.loader import LoadedScenario, load_scenario
+from ..scenario.schema import Scenario
+from .runner import Executor, ReplicationOutput, make_executor, run_replications
+from .stats import summary as stat_summary
+
+__all__ = ["RunResults", "run", "write_folder", "atomic_folder", "slug", "manifest_base"]
+
+
+def slug(name: str) -> str:
+    """ASCII folder name of a scenario name ("Vestfold baseline" -> "vestfold-baseline")."""
+    s = name.lower()
+    for a, b in (("æ", "ae"), ("ø", "o"), ("å", "aa")):
+        s = s.replace(a, b)
+    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+    return s or "scenario"
+
+
+def _clean(x: Any) -> Any:
+    """JSON-safe: NaN becomes null, numpy scalars become Python numbers."""
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean(v) for v in x]
+    if isinstance(x, (np.floating, float)):
+        return None if math.isnan(float(x)) else float(x)
+    if isinstance(x, np.integer):
+        return int(x)
+    return x
+
+
+def manifest_base() -> dict[str, Any]:
+    import numpy
+    import simpy
+
+    return {"model_version": __version__, "python": platform.python_version(), "simpy": simpy.__version__,
+            "numpy": numpy.__version__}
+
+
+@dataclass
+class RunResults:
+    """The replications of one scenario and how they were made."""
+
+    loaded: LoadedScenario
+    outputs: list[ReplicationOutput]
+    seed: int
+    executor: str
+    wall_seconds: float
+    parameter_uncertainty: bool
+    command: str = ""
+    extra_manifest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.loaded.scenario
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+    def values(self, key: str) -> np.ndarray:
+        """Per-replication values of an indicator, in replication order."""
+        return np.array([o.indicators[key] for o in self.outputs], dtype=float)
+
+    def municipality_values(self, municipality: str, key: str) -> np.ndarray:
+        return np.array([o.by_municipality[municipality][key] for o in self.outputs], dtype=float)
+
+    def manifest(self) -> dict[str, Any]:
+        s = self.scenario.scenario
+        m = manifest_base()
+        m.update({
+            "scenario_sha256": self.loaded.sha256, "seed": self.seed, "replications": len(self.outputs),
+            "horizon_days": s.horizon_days, "warmup_days": s.warmup_days, "command": self.command,
+            "executor": self.executor, "wall_seconds": round(self.wall_seconds, 3),
+            "simulation_cpu_seconds": round(sum(o.cpu_seconds for o in self.outputs), 3),
+            "patients_simulated": int(sum(o.patients for o in self.outputs)),
+            "events_logged": int(sum(o.events for o in self.outputs)),
+            "parameter_uncertainty": self.parameter_uncertainty,
+            "scenario_file": str(self.loaded.path), "scenario_files": [str(p) for p in self.loaded.files],
+            "overrides": list(self.loaded.overrides), "start_date": s.start_date.isoformat(),
+            "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "sources": dict(self.scenario.sources),
+        })
+        m.update(self.extra_manifest)
+        return m
+
+    def summary(self) -> dict[str, Any]:
+        """The ``summary.json`` document."""
+        keys = list(self.outputs[0].indicators) if self.outputs else []
+        ind = {}
+        for k in keys:
+            s = stat_summary(self.values(k))
+            lab = LABELS.get(k)
+            if lab:
+                s.update({"unit": lab.unit_en, "label_nb": lab.nb, "label_en": lab.en})
+            ind[k] = s
+        by: dict[str, dict[str, Any]] = {}
+        for mname in (m.name for m in self.scenario.municipality):
+            mk = list(self.outputs[0].by_municipality[mname]) if self.outputs else []
+            by[mname] = {}
+            for k in mk:
+                s = stat_summary(self.municipality_values(mname, k))
+                by[mname][k] = {"mean": s["mean"], "ci95": s["ci95"], "n": s["n"]}
+        params = {}
+        for k in (self.outputs[0].parameters if self.outputs else {}):
+            params[k] = stat_summary([o.parameters[k] for o in self.outputs])
+        return _clean({"scenario": self.name, "manifest": self.manifest(), "indicators": ind,
+                       "by_municipality": by, "parameters": params})
+
+    def replication_rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for o in self.outputs:
+            row: dict[str, Any] = {"scenario": o.scenario, "replication": o.replication}
+            row.update(o.indicators)
+            row.update({"patients": o.patients, "events": o.events})
+            row.update({f"param.{k}": v for k, v in o.parameters.items()})
+            rows.append(row)
+        return rows
+
+    def daily_rows(self) -> list[dict[str, Any]]:
+        if not self.outputs:
+            return []
+        series = list(self.outputs[0].daily)
+        stacked = {k: np.vstack([o.daily[k] for o in self.outputs]) for k in series}
+        start = self.scenario.scenario.start_date
+        n = stacked["day"].shape[1]
+        rows = []
+        for d in range(n):
+            row: dict[str, Any] = {"day": d, "date": (start + dt.timedelta(days=d)).isoformat(),
+                                   "warmup": int(d < self.scenario.scenario.warmup_days)}
+            for k in series:
+                if k == "day":
+                    continue
+                col = stacked[k][:, d]
+                row[k] = float(col.mean())
+                if k not in ("staffed_beds",):
+                    row[f"{k}_p025"] = float(np.percentile(col, 2.5))
+                    row[f"{k}_p975"] = float(np.percentile(col, 97.5))
+            rows.append(row)
+        return rows
+
+    def to_dataframe(self) -> Any:
+        """Per-replication indicators as a pandas DataFrame (needs pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.replication_rows())
+
+    def daily_dataframe(self) -> Any:
+        import pandas as pd
+
+        return pd.DataFrame(self.daily_rows())
+
+    def write(self, out: str | Path = "results", extra: Callable[[Path], None] | None = None) -> Path:
+        """Write the results folder under ``out``; returns its final path."""
+        return write_folder(self, out, extra)
+
+
+def _write_csv(path: Path, rows: Sequence[dict[str, Any]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        if not rows:
+            return
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: (repr(v) if isinstance(v, float) else v) for k, v in r.items()})
+
+
+class atomic_folder:
+    """Context manager: a hidden temporary folder renamed to ``root/<stem>-<timestamp>`` on success."""
+
+    def __init__(self, root: str | Path, stem: str):
+        self.root = Path(root)
+        self.stem = stem
+        self.tmp: Path | None = None
+        self.final: Path | None = None
+
+    def __enter__(self) -> Path:
+        self.root.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        self.tmp = self.root / f".{self.stem}-{stamp}.incomplete-{os.getpid()}"
+        self.tmp.mkdir()
+        self._stamp = stamp
+        return self.tmp
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        assert self.tmp is not None
+        if exc_type is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return
+        base = self.root / f"{self.stem}-{self._stamp}"
+        final, n = base, 1
+        while final.exists():  # never replace an earlier run, even one from the same second
+            n += 1
+            final = Path(f"{base}-{n}")
+        os.rename(self.tmp, final)
+        self.final = final
+
+
+def write_folder(results: RunResults, out: str | Path = "results",
+                 extra: Callable[[Path], None] | None = None) -> Path:
+    folder = atomic_folder(out, slug(results.name))
+    with folder as tmp:
+        (tmp / "summary.json").write_text(json.dumps(results.summary(), indent=2, ensure_ascii=False) + "\n",
+                                          encoding="utf-8")
+        _write_csv(tmp / "replications.csv", results.replication_rows())
+        _write_csv(tmp / "daily.csv", results.daily_rows())
+        (tmp / "scenario.resolved.toml").write_text(results.loaded.resolved_toml(), encoding="utf-8")
+        (tmp / "figures").mkdir()
+        if extra is not None:
+            extra(tmp)
+    assert folder.final is not None
+    return folder.final
+
+
+def run(scenario: str | Path | LoadedScenario | Scenario, *, replications: int | None = None,
+        seed: int | None = None, jobs: int | None = None, executor: str | Executor = "process",
+        scheduler: str | None = None, parameter_uncertainty: bool | None = None, overrides: Iterable[str] = (),
+        quiet: bool = True, command: str = "", first_replication: int = 0) -> RunResults:
+    """Run a scenario's replications.
+
+    Parameters
+    ----------
+    scenario
+        A path to a TOML file, a loaded scenario or a :class:`Scenario`.
+    replications, seed
+        Override the scenario's values.
+    jobs, executor, scheduler
+        Where the replications run: ``"serial"``, ``"process"`` (default, ``jobs`` workers) or
+        ``"dask"`` (``scheduler`` address, or a local cluster).
+    parameter_uncertainty
+        Draw intervention effects per replication (default: the scenario's setting).
+    """
+    loaded = _as_loaded(scenario, overrides)
+    s = loaded.scenario
+    n = s.scenario.replications if replications is None else replications
+    seed = s.scenario.seed if seed is None else seed
+    pu = s.scenario.parameter_uncertainty if parameter_uncertainty is None else parameter_uncertainty
+    ex = make_executor(executor, jobs, scheduler) if isinstance(executor, str) else executor
+    t0 = time.perf_counter()
+    outputs = run_replications(s, range(first_replication, first_replication + n), ex, seed, pu, quiet)
+    return RunResults(loaded=loaded, outputs=outputs, seed=seed, executor=ex.name,
+                      wall_seconds=time.perf_counter() - t0, parameter_uncertainty=pu,
+                      command=command or " ".join(["hjemtilhjem", *sys.argv[1:]]))
+
+
+def _as_loaded(scenario: str | Path | LoadedScenario | Scenario, overrides: Iterable[str] = ()) -> LoadedScenario:
+    if isinstance(scenario, LoadedScenario):
+        if overrides:
+            return load_scenario(scenario.path, [*scenario.overrides, *overrides])
+        return scenario
+    if isinstance(scenario, Scenario):
+        return LoadedScenario(scenario=scenario, path=Path("<python>"), files=())
+    return load_scenario(scenario, overrides)

@@ -1,0 +1,58 @@
+"""Summary statistics across replications: mean, sd, 95% CI (Student t), paired differences."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import stats
+
+__all__ = ["summary", "paired_difference", "t_halfwidth"]
+
+
+def t_halfwidth(values: Sequence[float] | np.ndarray, level: float = 0.95) -> float:
+    """Half-width of the Student-t confidence interval of the mean (NaN when n < 2)."""
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    n = len(x)
+    if n < 2:
+        return float("nan")
+    return float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
+
+
+def summary(values: Sequence[float] | np.ndarray, level: float = 0.95) -> dict[str, float | int | list[float]]:
+    """``{"mean", "sd", "ci95", "n"}`` of per-replication values (NaNs are left out)."""
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    n = len(x)
+    if n == 0:
+        return {"mean": float("nan"), "sd": float("nan"), "ci95": [float("nan"), float("nan")], "n": 0}
+    mean = float(x.mean())
+    sd = float(x.std(ddof=1)) if n > 1 else float("nan")
+    h = t_halfwidth(x, level)
+    return {"mean": mean, "sd": sd, "ci95": [mean - h, mean + h], "n": n}
+
+
+def paired_difference(base: Sequence[float], other: Sequence[float], better: int = 0) -> dict[str, object]:
+    """Paired difference ``other - base`` across replications with 95% CIs.
+
+    ``relative`` is the difference of means over the base mean; its CI is the difference CI over the
+    base mean (the base mean is treated as known, which is accurate when its CI is narrow).
+    ``share_better`` counts replications where ``other`` is better (``better`` = +1 higher is
+    better, -1 lower is better; ``None`` when neither).
+    """
+    b, o = np.asarray(base, dtype=float), np.asarray(other, dtype=float)
+    ok = ~(np.isnan(b) | np.isnan(o))
+    b, o = b[ok], o[ok]
+    d = o - b
+    s = summary(d)
+    bm = float(b.mean()) if len(b) else float("nan")
+    rel = s["mean"] / bm if bm else float("nan")  # type: ignore[operator]
+    lo, hi = s["ci95"]  # type: ignore[misc]
+    rel_ci = [lo / bm, hi / bm] if bm else [float("nan"), float("nan")]
+    if bm < 0:
+        rel_ci = rel_ci[::-1]
+    share = float(np.mean(d * better > 0)) if better and len(d) else None
+    return {"mean": s["mean"], "sd": s["sd"], "ci95": s["ci95"], "relative": rel, "relative_ci95": rel_ci,
+            "share_better": share, "n": s["n"]}

@@ -1,0 +1,547 @@
+"""The home-to-home pathway on SimPy's event calendar.
+
+Patients are not SimPy processes: every step of a pathway is a SimPy ``Timeout`` whose callback
+does the next step. That keeps one simulated pathway to a handful of calendar events and no
+generator per patient (see ``benchmarks/``). What a patient will do is drawn at arrival, from
+named streams, in vectorised blocks (``_Arrivals``), so a change of capacity or of an
+intervention elsewhere cannot reshuffle who gets which draw.
+
+Flow: acute event -> triage (home / KAD if a bed is free / hospital) -> hospital stay (soft
+capacity) -> utskrivningsklar -> waits for the municipal service of its destination while holding
+the hospital bed (hard capacity, FIFO) -> discharge -> 30-day readmission or death -> ...
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import simpy
+from simpy.events import Timeout
+
+from ..eventlog import BACKGROUND_GROUP, EventLog, Kind, LogArrays, Place, Route
+from ..scenario.calendar import population_by_band, run_days, season_by_day
+from ..scenario.schema import ADMISSION_MULT_CAP, DESTINATIONS, SERVICES, Scenario
+from .rng import stream
+from .sampling import durations, effect_value
+
+__all__ = ["Simulation", "RunResult", "Effect", "simulate"]
+
+_DEST_CODE = {name: Place.BY_NAME[name] for name in DESTINATIONS}
+_N_SERVICES = len(SERVICES)
+_READMIT_WINDOW = 30.0
+_CHUNK = 4096
+
+
+@dataclass(frozen=True)
+class Effect:
+    """Combined intervention effects for one municipality x group from ``start_day`` on."""
+
+    start_day: float = 0.0
+    admission_mult: float = 1.0
+    kad_add: float = 0.0
+    los_mult: float = 1.0
+    los_delta: float = 0.0
+    readmission_rr: float = 1.0
+    delay_delta: float = 0.0
+
+
+@dataclass
+class RunResult:
+    """What one replication returns: compact arrays, never live SimPy objects."""
+
+    log: LogArrays
+    replication: int
+    patients: int  # pathway episodes (acute events that entered, readmissions included)
+    events: int
+    cpu_seconds: float
+    parameters: dict[str, float] = field(default_factory=dict)
+
+
+def _draw_parameters(s: Scenario, seed: int, replication: int, uncertain: bool) -> dict[str, float]:
+    """Intervention effects for this replication (a draw each, or the point values)."""
+    out: dict[str, float] = {}
+    for iv in sorted((x for x in s.intervention if x.enabled), key=lambda x: x.name):
+        eff = iv.active_effects()
+        for key in ("admission_rate_mult", "los_mult", "los_delta_days", "readmission_rr",
+                    "discharge_delay_delta_days"):
+            value = getattr(eff, key)
+            if value is None:
+                continue
+            rng = stream(seed, replication, f"param:{iv.name}:{key}") if uncertain else None
+            out[f"{iv.name}.{key}"] = effect_value(value, rng)
+    return out
+
+
+def effects_table(s: Scenario, params: dict[str, float]) -> list[list[Effect]]:
+    """Piecewise-constant combined effects, ``[municipality*groups + group] -> [Effect by start]``."""
+    groups = [g.name for g in s.group]
+    table: list[list[Effect]] = []
+    active = [iv for iv in s.intervention if iv.enabled]
+    for m in s.municipality:
+        for gname in groups:
+            mine = [iv for iv in active
+                    if (not iv.targets.groups or gname in iv.targets.groups)
+                    and (not iv.targets.municipalities or m.name in iv.targets.municipalities)]
+            starts = sorted({0.0, *(iv.start_day for iv in mine)})
+            pieces = []
+            for t0 in starts:
+                e = Effect(start_day=t0)
+                vals = dict(admission_mult=1.0, kad_add=0.0, los_mult=1.0, los_delta=0.0,
+                            readmission_rr=1.0, delay_delta=0.0)
+                for iv in mine:
+                    if iv.start_day > t0:
+                        continue
+                    eff = iv.active_effects()
+                    p = lambda k: params.get(f"{iv.name}.{k}")  # noqa: E731
+                    if p("admission_rate_mult") is not None:
+                        vals["admission_mult"] *= p("admission_rate_mult")
+                    if eff.kad_diversion_share is not None:
+                        vals["kad_add"] += eff.kad_diversion_share
+                    if p("los_mult") is not None:
+                        vals["los_mult"] *= p("los_mult")
+                    if p("los_delta_days") is not None:
+                        vals["los_delta"] += p("los_delta_days")
+                    if p("readmission_rr") is not None:
+                        vals["readmission_rr"] *= p("readmission_rr")
+                    if p("discharge_delay_delta_days") is not None:
+                        vals["delay_delta"] += p("discharge_delay_delta_days")
+                vals["admission_mult"] = min(vals["admission_mult"], ADMISSION_MULT_CAP)
+                pieces.append(Effect(start_day=e.start_day, **vals))
+            table.append(pieces)
+    return table
+
+
+def _effect_at(pieces: list[Effect], t: float) -> Effect:
+    e = pieces[0]
+    for p in pieces:
+        if p.start_day <= t:
+            e = p
+    return e
+
+
+# Columns of a patient episode record (a plain list, alive only while the episode is scheduled).
+PID, EP, MUNI, GRP, BAND, LOS, DIE, DFRAC, DEST, UOUT, OFRAC, STAY, KADLOS, KADTX = range(14)
+_ATTRS = ("los", "death", "death_time", "destination", "outcome", "outcome_time", "stay", "kad_los",
+          "kad_transfer")
+
+
+class _Episodes:
+    """Vectorised draws of episode attributes from one municipality x group's named streams."""
+
+    def __init__(self, sim: Simulation, m: int, g: int, prefix: str):
+        self.sim, self.m, self.g = sim, m, g
+        s = sim.scenario
+        name = f"{s.municipality[m].name}:{s.group[g].name}"
+        self.rngs = {a: stream(sim.seed, sim.replication, f"{prefix}{a}:{name}") for a in _ATTRS}
+        grp = s.group[g]
+        self.dest_codes = np.array([_DEST_CODE[d] for d in grp.discharge_to], dtype=np.int64)
+        self.dest_cum = np.cumsum(list(grp.discharge_to.values()))
+        self.dest_cum[-1] = 1.0 + 1e-9
+        self.buffer: list[list[Any]] = []
+
+    def draw(self, n: int) -> dict[str, np.ndarray]:
+        s, grp = self.sim.scenario, self.sim.scenario.group[self.g]
+        u = {a: r.random(n) for a, r in self.rngs.items()}
+        dest = self.dest_codes[np.searchsorted(self.dest_cum, u["destination"], side="right")]
+        stay = np.zeros(n)
+        for code in np.unique(dest):
+            if code == Place.HOME:
+                continue
+            mask = dest == code
+            stay[mask] = durations(getattr(s.services, SERVICES[code]).stay_days, u["stay"][mask])
+        return {
+            "los": durations(grp.los_days, u["los"]),
+            "die": u["death"] < grp.death_in_hospital,
+            "dfrac": u["death_time"],
+            "dest": dest,
+            "uout": u["outcome"],
+            "ofrac": u["outcome_time"],
+            "stay": stay,
+            "kad_los": durations(s.services.kad.stay_days, u["kad_los"]),
+            "kad_tx": u["kad_transfer"] < s.triage.kad_transfer_to_hospital,
+        }
+
+    def next_record(self, pid: int, episode: int, band: int) -> list[Any]:
+        """One episode record for a readmission (drawn in blocks of 64)."""
+        if not self.buffer:
+            d = self.draw(64)
+            self.buffer = [list(r) for r in zip(d["los"].tolist(), d["die"].tolist(), d["dfrac"].tolist(),
+                                                d["dest"].tolist(), d["uout"].tolist(), d["ofrac"].tolist(),
+                                                d["stay"].tolist(), d["kad_los"].tolist(), d["kad_tx"].tolist())]
+            self.buffer.reverse()
+        r = self.buffer.pop()
+        return [pid, episode, self.m, self.g, band, *r]
+
+
+class Simulation:
+    """One replication of a scenario.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+    replication
+        Replication index; with ``seed`` it keys every random stream.
+    seed
+        Defaults to the scenario's seed.
+    parameter_uncertainty
+        Draw intervention effects from their distributions (default: the scenario's setting).
+    """
+
+    def __init__(self, scenario: Scenario, replication: int = 0, seed: int | None = None,
+                 parameter_uncertainty: bool | None = None):
+        self.scenario = s = scenario
+        self.replication = replication
+        self.seed = s.scenario.seed if seed is None else seed
+        uncertain = s.scenario.parameter_uncertainty if parameter_uncertainty is None else parameter_uncertainty
+        self.parameters = _draw_parameters(s, self.seed, replication, uncertain)
+        self.effects = effects_table(s, self.parameters)
+        self.days = run_days(s)
+        self.until = s.scenario.warmup_days + s.scenario.horizon_days
+        self.env = simpy.Environment()
+        self.log = EventLog()
+        self.n_groups = len(s.group)
+        self.groups = s.group
+        # Municipal services: flat lists indexed by municipality * 5 + service.
+        n = len(s.municipality) * _N_SERVICES
+        self.cap = [0] * n
+        self.used = [0] * n
+        self.queue_h: list[deque[Any]] = [deque() for _ in range(n)]  # waiting in hospital
+        self.queue_o: list[deque[Any]] = [deque() for _ in range(n)]  # waiting at home (background)
+        for mi, m in enumerate(s.municipality):
+            for si, sname in enumerate(SERVICES):
+                self.cap[mi * _N_SERVICES + si] = m.capacity(sname)
+        self.service_cfg = [getattr(s.services, name) for name in SERVICES]
+        self.priority = [cfg.hospital_priority for cfg in self.service_cfg]
+        self.ends_in_death = [cfg.ends_in_death for cfg in self.service_cfg]
+        self.planning_delay = s.discharge.planning_delay_days
+        self.readmit_scale = s.discharge.readmission_scale_days
+        self.readmit_norm = 1.0 - math.exp(-_READMIT_WINDOW / self.readmit_scale)
+        self.p_readmit = [g.readmission_30d for g in s.group]
+        self.p_death30 = [g.death_30d_after_discharge for g in s.group]
+        self.active: dict[int, list[Any]] = {}  # person -> [alive?, slot, service, record] of a municipal stay
+        self.next_pid = 0
+        self.next_background = -1
+        self.patients = 0
+        self.readmit_draws: dict[tuple[int, int], _Episodes] = {}
+
+    # ------------------------------------------------------------------------------------ scheduling
+    def _at(self, delay: float, fn: Callable[[Any], None], payload: Any) -> None:
+        Timeout(self.env, delay, payload).callbacks.append(fn)  # type: ignore[union-attr]
+
+    # ------------------------------------------------------------------------------------ arrivals
+    def _generate_arrivals(self) -> dict[str, np.ndarray]:
+        """Acute events of every municipality x group for the whole run, thinned from candidates."""
+        s = self.scenario
+        season = season_by_day(s)
+        smax = float(season.max())
+        pop = population_by_band(s)
+        cols: dict[str, list[np.ndarray]] = {}
+        for mi, m in enumerate(s.municipality):
+            for gi, grp in enumerate(s.group):
+                lam_b = np.array([pop[mi, bi] * grp.share.get(b, 0.0) * grp.rate_for(b)
+                                  for bi, b in enumerate(s.bands)]) / 1000.0 / 365.0
+                lam = float(lam_b.sum())
+                if lam <= 0:
+                    continue
+                name = f"{m.name}:{grp.name}"
+                bound = lam * smax * ADMISSION_MULT_CAP
+                rng_t = stream(self.seed, self.replication, f"arrivals:{name}")
+                gaps = rng_t.exponential(1.0 / bound, size=int(bound * self.until * 1.05) + 32)
+                t = np.cumsum(gaps)
+                while t[-1] < self.until:
+                    more = np.cumsum(rng_t.exponential(1.0 / bound, size=int(bound * self.until * 0.1) + 32))
+                    t = np.concatenate([t, t[-1] + more])
+                t = t[t < self.until]
+                n = t.shape[0]
+                u_acc = stream(self.seed, self.replication, f"accept:{name}").random(n)
+                u_band = stream(self.seed, self.replication, f"band:{name}").random(n)
+                u_route = stream(self.seed, self.replication, f"triage:{name}").random(n)
+                pieces = self.effects[mi * self.n_groups + gi]
+                starts = np.array([p.start_day for p in pieces])
+                which = np.searchsorted(starts, t, side="right") - 1
+                mult = np.array([p.admission_mult for p in pieces])[which]
+                kad_add = np.array([p.kad_add for p in pieces])[which]
+                keep = u_acc * bound < lam * season[t.astype(np.int64)] * mult
+                epi = _Episodes(self, mi, gi, "").draw(n)
+                band = np.searchsorted(np.cumsum(lam_b) / lam, u_band, side="right").clip(0, len(s.bands) - 1)
+                route = self._triage(u_route, kad_add, band, grp.kad_eligible)
+                add = {"time": t, "muni": np.full(n, mi), "group": np.full(n, gi), "band": band,
+                       "route": route, **epi}
+                for k, v in add.items():
+                    cols.setdefault(k, []).append(v[keep])
+        if not cols:
+            return {"time": np.zeros(0)}
+        out = {k: np.concatenate(v) for k, v in cols.items()}
+        order = np.argsort(out["time"], kind="stable")
+        return {k: v[order] for k, v in out.items()}
+
+    def _triage(self, u: np.ndarray, kad_add: np.ndarray, band: np.ndarray, eligible: bool) -> np.ndarray:
+        tr = self.scenario.triage
+        route = np.full(u.shape, Route.HOSPITAL)
+        route[u < tr.home_share] = Route.HOME
+        kad = (u >= tr.home_share) & (u < tr.home_share + np.minimum(tr.kad_share + kad_add, 1.0))
+        if tr.kad_min_age_band is not None:
+            kad &= band >= self.scenario.bands.index(tr.kad_min_age_band)
+        if eligible:
+            route[kad] = Route.KAD
+        return route
+
+    def _start_arrivals(self) -> None:
+        a = self._generate_arrivals()
+        self._arr = a
+        self._arr_n = a["time"].shape[0]
+        self._arr_pos = 0
+        self._chunk: list[tuple[Any, ...]] = []
+        if self._arr_n:
+            self._at(float(a["time"][0]), self._on_arrival, None)
+
+    def _load_chunk(self) -> None:
+        a, i = self._arr, self._arr_pos
+        j = min(i + _CHUNK, self._arr_n)
+        keys = ("time", "muni", "group", "band", "route", "los", "die", "dfrac", "dest", "uout", "ofrac",
+                "stay", "kad_los", "kad_tx")
+        rows = list(zip(*(a[k][i:j].tolist() for k in keys)))
+        rows.reverse()
+        self._chunk = rows
+        self._arr_pos = j
+
+    def _on_arrival(self, _ev: Any) -> None:
+        if not self._chunk:
+            self._load_chunk()
+        t, m, g, b, route, los, die, dfrac, dest, uout, ofrac, stay, kad_los, kad_tx = self._chunk.pop()
+        pid = self.next_pid
+        self.next_pid = pid + 1
+        rec = [pid, 1, m, g, b, los, die, dfrac, dest, uout, ofrac, stay, kad_los, kad_tx]
+        self._enter(rec, route)
+        if self._chunk or self._arr_pos < self._arr_n:
+            if not self._chunk:
+                self._load_chunk()
+            self._at(self._chunk[-1][0] - self.env._now, self._on_arrival, None)
+
+    # ------------------------------------------------------------------------------------ pathway
+    def _enter(self, rec: list[Any], route: int) -> None:
+        now = self.env._now
+        self.patients += 1
+        m = rec[MUNI]
+        if route == Route.KAD:
+            slot = m * _N_SERVICES + Place.KAD
+            if self.used[slot] < self.cap[slot]:
+                self.used[slot] += 1
+                self.log.append(now, rec[PID], rec[EP], Kind.ARRIVAL, m, rec[GRP], rec[BAND], Route.KAD)
+                self.log.append(now, rec[PID], rec[EP], Kind.KAD_ADMIT, m, rec[GRP], rec[BAND], 0)
+                self._at(rec[KADLOS], self._kad_end, rec)
+                return
+            route = Route.HOSPITAL
+        self.log.append(now, rec[PID], rec[EP], Kind.ARRIVAL, m, rec[GRP], rec[BAND], route)
+        if route == Route.HOSPITAL:
+            self._admit(rec, 0)
+
+    def _kad_end(self, ev: Any) -> None:
+        rec = ev._value
+        now, m = self.env._now, rec[MUNI]
+        tx = 1 if rec[KADTX] else 0
+        self.log.append(now, rec[PID], rec[EP], Kind.KAD_LEAVE, m, rec[GRP], rec[BAND], tx)
+        self._release(m * _N_SERVICES + Place.KAD)
+        if tx:
+            self._admit(rec, 1)
+
+    def _admit(self, rec: list[Any], source: int) -> None:
+        now = self.env._now
+        self.log.append(now, rec[PID], rec[EP], Kind.HOSP_ADMIT, rec[MUNI], rec[GRP], rec[BAND], source)
+        e = _effect_at(self.effects[rec[MUNI] * self.n_groups + rec[GRP]], now)
+        los = max(rec[LOS] * e.los_mult + e.los_delta, 0.01)
+        if rec[DIE]:
+            self._at(los * rec[DFRAC], self._die_in_hospital, rec)
+        else:
+            self._at(los, self._ready, rec)
+
+    def _die_in_hospital(self, ev: Any) -> None:
+        rec = ev._value
+        now = self.env._now
+        log = self.log.append
+        log(now, rec[PID], rec[EP], Kind.DEATH, rec[MUNI], rec[GRP], rec[BAND], Place.HOSPITAL)
+        log(now, rec[PID], rec[EP], Kind.HOSP_LEAVE, rec[MUNI], rec[GRP], rec[BAND], Place.DEAD)
+
+    def _ready(self, ev: Any) -> None:
+        rec = ev._value
+        now, dest = self.env._now, rec[DEST]
+        self.log.append(now, rec[PID], rec[EP], Kind.READY, rec[MUNI], rec[GRP], rec[BAND], dest)
+        if dest == Place.HOME:
+            self._leave(rec)
+        else:
+            self._request(rec[MUNI] * _N_SERVICES + dest, rec, True)
+
+    def _request(self, slot: int, rec: list[Any], from_hospital: bool) -> None:
+        self.log.append(self.env._now, rec[PID], rec[EP], Kind.SERVICE_REQUEST, rec[MUNI], rec[GRP], rec[BAND],
+                        slot % _N_SERVICES)
+        if self.used[slot] < self.cap[slot]:
+            self.used[slot] += 1
+            self._grant(slot, rec, from_hospital)
+        elif from_hospital:
+            self.queue_h[slot].append((self.env._now, rec))
+        else:
+            self.queue_o[slot].append((self.env._now, rec))
+
+    def _grant(self, slot: int, rec: list[Any], from_hospital: bool) -> None:
+        if not from_hospital:
+            self._start_service(slot, rec)
+            return
+        e = _effect_at(self.effects[rec[MUNI] * self.n_groups + rec[GRP]], self.env._now)
+        delay = self.planning_delay + e.delay_delta
+        if delay > 0:
+            self._at(delay, self._leave_ev, rec)
+        else:
+            self._leave(rec)
+
+    def _release(self, slot: int) -> None:
+        self.used[slot] -= 1
+        si = slot % _N_SERVICES
+        while self.used[slot] < self.cap[slot]:
+            qh, qo = self.queue_h[slot], self.queue_o[slot]
+            if qh and (self.priority[si] or not qo or qh[0][0] <= qo[0][0]):
+                rec, hosp = qh.popleft()[1], True
+            elif qo:
+                rec, hosp = qo.popleft()[1], False
+            else:
+                return
+            self.used[slot] += 1
+            self._grant(slot, rec, hosp)
+
+    def _leave_ev(self, ev: Any) -> None:
+        self._leave(ev._value)
+
+    def _leave(self, rec: list[Any]) -> None:
+        """Discharge alive: to home, or into the municipal place already reserved."""
+        now, dest, m = self.env._now, rec[DEST], rec[MUNI]
+        self.log.append(now, rec[PID], rec[EP], Kind.HOSP_LEAVE, m, rec[GRP], rec[BAND], dest)
+        if dest != Place.HOME:
+            self._start_service(m * _N_SERVICES + dest, rec)
+        if dest == Place.LONG_TERM:
+            return
+        g = rec[GRP]
+        e = _effect_at(self.effects[m * self.n_groups + g], now)
+        p_r = min(self.p_readmit[g] * e.readmission_rr, 1.0)
+        u = rec[UOUT]
+        if u < p_r:
+            # time to readmission: exponential with scale s, truncated to (0, 30] days
+            dt = -self.readmit_scale * math.log(1.0 - rec[OFRAC] * self.readmit_norm)
+            self._at(dt, self._readmit, rec)
+        elif u < p_r + self.p_death30[g]:
+            self._at(_READMIT_WINDOW * rec[OFRAC], self._die_after, rec)
+
+    def _start_service(self, slot: int, rec: list[Any]) -> None:
+        si = slot % _N_SERVICES
+        self.log.append(self.env._now, rec[PID], rec[EP], Kind.SERVICE_START, rec[MUNI], rec[GRP], rec[BAND], si)
+        stay = [True, slot, rec]
+        if rec[PID] >= 0:
+            self.active[rec[PID]] = stay
+        self._at(rec[STAY], self._service_end, stay)
+
+    def _service_end(self, ev: Any) -> None:
+        stay = ev._value
+        if stay[0]:
+            self._end_stay(stay, natural=True)
+
+    def _end_stay(self, stay: list[Any], natural: bool) -> None:
+        stay[0] = False
+        slot, rec = stay[1], stay[2]
+        si = slot % _N_SERVICES
+        now = self.env._now
+        if rec[PID] >= 0:
+            del self.active[rec[PID]]
+        self.log.append(now, rec[PID], rec[EP], Kind.SERVICE_END, rec[MUNI], rec[GRP], rec[BAND], si)
+        if natural and self.ends_in_death[si]:
+            self.log.append(now, rec[PID], rec[EP], Kind.DEATH, rec[MUNI], rec[GRP], rec[BAND], si)
+        self._release(slot)
+
+    def _die_after(self, ev: Any) -> None:
+        rec = ev._value
+        place = Place.HOME
+        stay = self.active.get(rec[PID])
+        if stay is not None:
+            place = stay[1] % _N_SERVICES
+            self._end_stay(stay, natural=False)
+        self.log.append(self.env._now, rec[PID], rec[EP], Kind.DEATH, rec[MUNI], rec[GRP], rec[BAND], place)
+
+    def _readmit(self, ev: Any) -> None:
+        rec = ev._value
+        stay = self.active.get(rec[PID])
+        if stay is not None:
+            self._end_stay(stay, natural=False)
+        key = (rec[MUNI], rec[GRP])
+        draws = self.readmit_draws.get(key)
+        if draws is None:
+            draws = self.readmit_draws[key] = _Episodes(self, rec[MUNI], rec[GRP], "readmission:")
+        new = draws.next_record(rec[PID], rec[EP] + 1, rec[BAND])
+        self.patients += 1
+        self.log.append(self.env._now, new[PID], new[EP], Kind.ARRIVAL, new[MUNI], new[GRP], new[BAND],
+                        Route.HOSPITAL)
+        self._admit(new, 0)
+
+    # ------------------------------------------------------------------------------------ background
+    def _start_background(self) -> None:
+        """Initial residents and requests from outside the pathway, per municipality x service."""
+        s = self.scenario
+        pop80 = population_by_band(s)[:, [i for i, b in enumerate(s.bands) if _age_low(b) >= 80]].sum(axis=1)
+        for mi, m in enumerate(s.municipality):
+            for si, sname in enumerate(SERVICES):
+                cfg = self.service_cfg[si]
+                slot = mi * _N_SERVICES + si
+                n0 = int(round(self.cap[slot] * cfg.initial_occupancy))
+                if n0:
+                    rng = stream(self.seed, self.replication, f"initial:{sname}:{m.name}")
+                    stays = durations(cfg.stay_days, rng.random(n0)) * rng.random(n0)
+                    for st in stays.tolist():
+                        rec = self._background_record(mi, st)
+                        self.used[slot] += 1
+                        self._start_service(slot, rec)
+                rate = cfg.other_requests_per_1000_80plus_year * pop80[mi] / 1000.0 / 365.0
+                if rate > 0:
+                    rng = stream(self.seed, self.replication, f"other:{sname}:{m.name}")
+                    n = int(rate * self.until * 1.3) + 32
+                    times = np.cumsum(rng.exponential(1.0 / rate, size=n))
+                    stays = durations(cfg.stay_days, rng.random(n))
+                    keep = times < self.until
+                    todo = list(zip(times[keep].tolist(), stays[keep].tolist()))
+                    todo.reverse()
+                    if todo:
+                        self._at(todo[-1][0], self._background_request, (slot, todo))
+
+    def _background_record(self, mi: int, stay: float) -> list[Any]:
+        pid = self.next_background
+        self.next_background -= 1
+        return [pid, 1, mi, BACKGROUND_GROUP, 0, 0.0, False, 0.0, 0, 1.0, 0.0, stay, 0.0, False]
+
+    def _background_request(self, ev: Any) -> None:
+        slot, todo = ev._value
+        _, stay = todo.pop()
+        self._request(slot, self._background_record(slot // _N_SERVICES, stay), False)
+        if todo:
+            self._at(todo[-1][0] - self.env._now, self._background_request, (slot, todo))
+
+    # ------------------------------------------------------------------------------------ run
+    def run(self) -> RunResult:
+        """Run warm-up plus horizon and return the event log."""
+        t0 = time.process_time()
+        self._start_background()
+        self._start_arrivals()
+        self.env.run(until=self.until)
+        log = self.log.arrays()
+        return RunResult(log=log, replication=self.replication, patients=self.patients, events=len(log),
+                         cpu_seconds=time.process_time() - t0, parameters=dict(self.parameters))
+
+
+def _age_low(band: str) -> int:
+    return int(band.rstrip("+").split("-")[0])
+
+
+def simulate(scenario: Scenario, replication: int = 0, seed: int | None = None,
+             parameter_uncertainty: bool | None = None) -> RunResult:
+    """Run one replication (see :class:`Simulation`)."""
+    return Simulation(scenario, replication, seed, parameter_uncertainty).run()

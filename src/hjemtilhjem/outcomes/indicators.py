@@ -1,0 +1,398 @@
+"""Indicators as pure functions of the event log (numpy only, no SimPy).
+
+Definitions follow DESIGN.md section 4; every indicator is measured on the window
+``[warmup_days, warmup_days + horizon_days]``. Totals (days, NOK, admissions) are per year:
+the window total times ``365 / horizon_days``. A discharge counts for 30-day indicators only when
+its 30 days of follow-up lie inside the run (90 days for ``home_days_90``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..eventlog import BACKGROUND_GROUP, Kind, LogArrays, Place
+from ..scenario.calendar import beds_by_day, population_by_band
+from ..scenario.schema import SERVICES, Scenario
+
+__all__ = ["Context", "context", "indicators", "daily", "Intervals", "overlap_total", "stays"]
+
+_AWAY = (Place.KAD, Place.SHORT_TERM, Place.REHAB, Place.LONG_TERM)  # away from home (not home care)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What indicators need to know besides the log (all plain data)."""
+
+    w0: float
+    w1: float
+    beds: np.ndarray  # staffed beds per day of the run
+    population: np.ndarray  # (municipalities, bands)
+    bands: list[str]
+    municipalities: list[str]
+    day_rate_nok: float
+    unit_costs: dict[str, float]
+    capacity: np.ndarray  # (municipalities, services) at day 0
+    intervention_costs: list[tuple[float, float, float, list[int], list[int]]] = field(default_factory=list)
+
+    @property
+    def years(self) -> float:
+        return (self.w1 - self.w0) / 365.0
+
+
+def _age_low(band: str) -> int:
+    return int(band.rstrip("+").split("-")[0])
+
+
+def context(s: Scenario) -> Context:
+    """The indicator context of a scenario."""
+    gnames = [g.name for g in s.group]
+    mnames = [m.name for m in s.municipality]
+    iv_costs = []
+    for iv in s.intervention:
+        if not iv.enabled:
+            continue
+        groups = [gnames.index(g) for g in iv.targets.groups] or list(range(len(gnames)))
+        munis = [mnames.index(m) for m in iv.targets.municipalities] or list(range(len(mnames)))
+        iv_costs.append((iv.start_day, iv.cost_per_patient_nok, iv.annual_cost_nok, groups, munis))
+    c = s.costs
+    return Context(
+        w0=s.scenario.warmup_days,
+        w1=s.scenario.warmup_days + s.scenario.horizon_days,
+        beds=beds_by_day(s),
+        population=population_by_band(s),
+        bands=list(s.bands),
+        municipalities=mnames,
+        day_rate_nok=c.delayed_day_rate_nok,
+        unit_costs={"hospital": c.hospital_bed_day_nok, "kad": c.kad_day_nok, "short_term": c.short_term_day_nok,
+                    "rehab": c.rehab_day_nok, "long_term": c.long_term_day_nok, "home_care": c.home_care_day_nok},
+        capacity=np.array([[m.capacity(x) for x in SERVICES] for m in s.municipality], dtype=float),
+        intervention_costs=iv_costs,
+    )
+
+
+# ----------------------------------------------------------------------------------------- intervals
+@dataclass(frozen=True)
+class Intervals:
+    """Stays as intervals ``[start, end)``; ``end`` is the end of the run when still open."""
+
+    start: np.ndarray
+    end: np.ndarray
+    person: np.ndarray
+    episode: np.ndarray
+    municipality: np.ndarray
+    group: np.ndarray
+    band: np.ndarray
+    closed: np.ndarray  # bool: the stay ended inside the run
+    extra: np.ndarray  # extra of the closing event (destination, service), -1 when open
+
+
+def _key(person: np.ndarray, episode: np.ndarray) -> np.ndarray:
+    return person.astype(np.int64) * 65536 + episode.astype(np.int64)
+
+
+def _pair(open_mask: np.ndarray, close_mask: np.ndarray, log: LogArrays, run_end: float,
+          extra_key: bool = False) -> Intervals:
+    """Match each opening event with the closing event of the same person and episode (and extra)."""
+    o, c = np.flatnonzero(open_mask), np.flatnonzero(close_mask)
+    ko, kc = _key(log.person[o], log.episode[o]), _key(log.person[c], log.episode[c])
+    if extra_key:
+        ko, kc = ko * 16 + log.extra[o], kc * 16 + log.extra[c]
+    # A key opens and closes at most once per (person, episode[, service]) except background
+    # residents, whose ids are unique too; so a sorted search matches them exactly.
+    order = np.argsort(kc, kind="stable")
+    kc_sorted = kc[order]
+    pos = np.searchsorted(kc_sorted, ko)
+    pos_c = np.minimum(pos, max(len(kc_sorted) - 1, 0))
+    found = (len(kc_sorted) > 0) & (kc_sorted[pos_c] == ko) if len(kc_sorted) else np.zeros(len(ko), bool)
+    ci = np.where(found, order[pos_c] if len(kc_sorted) else 0, -1)
+    end = np.where(found, log.time[c][np.maximum(ci, 0)] if len(c) else run_end, run_end)
+    extra = np.where(found, log.extra[c][np.maximum(ci, 0)] if len(c) else -1, -1)
+    return Intervals(start=log.time[o], end=end, person=log.person[o], episode=log.episode[o],
+                     municipality=log.municipality[o], group=log.group[o], band=log.band[o], closed=found,
+                     extra=extra)
+
+
+def stays(log: LogArrays, run_end: float) -> dict[str, Intervals]:
+    """Hospital stays, delayed (utskrivningsklar) periods, KAD stays and municipal stays by service."""
+    k = log.kind
+    out = {
+        "hospital": _pair(k == Kind.HOSP_ADMIT, k == Kind.HOSP_LEAVE, log, run_end),
+        "ready": _pair(k == Kind.READY, (k == Kind.HOSP_LEAVE) & (log.extra != Place.DEAD), log, run_end),
+        "kad": _pair(k == Kind.KAD_ADMIT, k == Kind.KAD_LEAVE, log, run_end),
+    }
+    service = _pair(k == Kind.SERVICE_START, k == Kind.SERVICE_END, log, run_end, extra_key=True)
+    svc_code = log.extra[k == Kind.SERVICE_START]
+    for code, name in enumerate(SERVICES):
+        if name == "kad":
+            continue
+        m = svc_code == code
+        out[name] = Intervals(**{f: getattr(service, f)[m] for f in Intervals.__dataclass_fields__})
+    return out
+
+
+def overlap_total(start: np.ndarray, end: np.ndarray, a: float, b: float) -> float:
+    """Total length of the intervals inside ``[a, b]``."""
+    return float(np.clip(np.minimum(end, b) - np.maximum(start, a), 0.0, None).sum())
+
+
+def _overlap_each(start: np.ndarray, end: np.ndarray, a: float, b: float) -> np.ndarray:
+    return np.clip(np.minimum(end, b) - np.maximum(start, a), 0.0, None)
+
+
+def _coverage(start: np.ndarray, end: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """F(x) = total interval length below x, at each grid point (vectorised with prefix sums)."""
+    s, e = np.sort(start), np.sort(end)
+    cs, ce = np.concatenate([[0.0], np.cumsum(s)]), np.concatenate([[0.0], np.cumsum(e)])
+    ns, ne = np.searchsorted(s, grid), np.searchsorted(e, grid)
+    return (ns * grid - cs[ns]) - (ne * grid - ce[ne])
+
+
+def daily_mean(iv: Intervals, n_days: int) -> np.ndarray:
+    """Mean number in the state on each day ``[d, d+1)``."""
+    grid = np.arange(n_days + 1, dtype=float)
+    return np.diff(_coverage(iv.start, iv.end, grid))
+
+
+def _excess(iv: Intervals, beds: np.ndarray, a: float, b: float) -> tuple[float, np.ndarray]:
+    """Patient-days above staffed beds inside ``[a, b]``, and per day of the run."""
+    n_days = len(beds) - 1
+    pts = np.unique(np.concatenate([iv.start, iv.end, np.arange(n_days + 1, dtype=float)]))
+    pts = pts[(pts >= 0) & (pts <= n_days)]
+    left = pts[:-1]
+    occ = np.searchsorted(np.sort(iv.start), left, side="right") - np.searchsorted(np.sort(iv.end), left,
+                                                                                  side="right")
+    day = np.minimum(left.astype(np.int64), n_days - 1)
+    over = np.maximum(occ - beds[day], 0.0)
+    seg = np.diff(pts)
+    per_day = np.bincount(day, weights=over * seg, minlength=n_days)
+    inside = np.clip(np.minimum(pts[1:], b) - np.maximum(left, a), 0.0, None)
+    return float((over * inside).sum()), per_day
+
+
+# ----------------------------------------------------------------------------------------- indicators
+def _share(num: float, den: float) -> float:
+    return float(num / den) if den > 0 else float("nan")
+
+
+def _discharges(log: LogArrays, lo: float, hi: float) -> np.ndarray:
+    """Indices of live discharges from hospital with time in ``[lo, hi]``."""
+    k = log.kind
+    return np.flatnonzero((k == Kind.HOSP_LEAVE) & (log.extra != Place.DEAD) & (log.time >= lo) & (log.time <= hi))
+
+
+def _readmitted(log: LogArrays, idx: np.ndarray, days: float) -> np.ndarray:
+    """For each discharge, whether the next episode's hospital admission came within ``days``."""
+    adm = np.flatnonzero(log.kind == Kind.HOSP_ADMIT)
+    if len(adm) == 0 or len(idx) == 0:
+        return np.zeros(len(idx), bool)
+    ka = _key(log.person[adm], log.episode[adm])
+    order = np.argsort(ka, kind="stable")
+    ka = ka[order]
+    want = _key(log.person[idx], log.episode[idx] + 1)
+    pos = np.minimum(np.searchsorted(ka, want), len(ka) - 1)
+    hit = ka[pos] == want
+    t_adm = log.time[adm][order][pos]
+    return hit & (t_adm - log.time[idx] <= days)
+
+
+def _death_times(log: LogArrays) -> tuple[np.ndarray, np.ndarray]:
+    d = np.flatnonzero((log.kind == Kind.DEATH) & (log.person >= 0))
+    order = np.argsort(log.person[d], kind="stable")
+    return log.person[d][order], log.time[d][order]
+
+
+def _death_within(log: LogArrays, idx: np.ndarray, days: float) -> np.ndarray:
+    persons, times = _death_times(log)
+    if len(persons) == 0 or len(idx) == 0:
+        return np.zeros(len(idx), bool)
+    pos = np.minimum(np.searchsorted(persons, log.person[idx]), len(persons) - 1)
+    hit = persons[pos] == log.person[idx]
+    dt = times[pos] - log.time[idx]
+    return hit & (dt > 0) & (dt <= days)
+
+
+def _home_days(log: LogArrays, idx: np.ndarray, st: dict[str, Intervals], run_end: float,
+               days: float = 90.0) -> np.ndarray:
+    """Days alive and not in hospital, KAD, short-term, rehab or long-term care after each discharge."""
+    if len(idx) == 0:
+        return np.zeros(0)
+    parts = [st["hospital"], st["kad"], st["short_term"], st["rehab"], st["long_term"]]
+    p = np.concatenate([x.person for x in parts])
+    s = np.concatenate([x.start for x in parts])
+    e = np.concatenate([x.end for x in parts])
+    keep = p >= 0
+    p, s, e = p[keep], s[keep], e[keep]
+    order = np.argsort(p, kind="stable")
+    p, s, e = p[order], s[order], e[order]
+    who = log.person[idx]
+    t0 = log.time[idx]
+    lo = np.searchsorted(p, who, side="left")
+    hi = np.searchsorted(p, who, side="right")
+    counts = hi - lo
+    rows = np.repeat(np.arange(len(idx)), counts)
+    j = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)]) if counts.sum() else np.zeros(0, np.int64)
+    ov = np.clip(np.minimum(e[j], t0[rows] + days) - np.maximum(s[j], t0[rows]), 0.0, None)
+    away = np.bincount(rows, weights=ov, minlength=len(idx))
+    persons, dtimes = _death_times(log)
+    dead = np.zeros(len(idx))
+    if len(persons):
+        pos = np.minimum(np.searchsorted(persons, who), len(persons) - 1)
+        hit = (persons[pos] == who) & (dtimes[pos] < t0 + days)
+        dead = np.where(hit, np.clip(t0 + days - dtimes[pos], 0.0, days), 0.0)
+    # a stay cut by death ends at the death, so away-time and dead-time do not overlap
+    return np.clip(days - away - dead, 0.0, days)
+
+
+def indicators(log: LogArrays, ctx: Context) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """All indicators of one replication: ``(overall, by_municipality)``."""
+    w0, w1, yrs = ctx.w0, ctx.w1, ctx.years
+    run_end = w1
+    st = stays(log, run_end)
+    hosp, ready, kad = st["hospital"], st["ready"], st["kad"]
+    pathway = log.person >= 0
+    n_m = len(ctx.municipalities)
+    pop_m = ctx.population.sum(axis=1)
+    old = [i for i, b in enumerate(ctx.bands) if _age_low(b) >= 67]
+    old75 = [i for i, b in enumerate(ctx.bands) if _age_low(b) >= 75]
+    pop67_m = ctx.population[:, old].sum(axis=1)
+    out: dict[str, float] = {}
+
+    # hospital occupancy and corridor days
+    n_days = len(ctx.beds) - 1
+    occ_daily = daily_mean(hosp, n_days)
+    d0, d1 = int(np.floor(w0)), int(np.ceil(w1))
+    out["bed_occupancy"] = float(np.mean(occ_daily[d0:d1] / ctx.beds[d0:d1]))
+    corridor, _ = _excess(hosp, ctx.beds, w0, w1)
+    out["corridor_patient_days"] = corridor / yrs
+    bed_days = overlap_total(hosp.start, hosp.end, w0, w1)
+    out["hospital_bed_days"] = bed_days / yrs
+    out["hospital_occupied_beds"] = bed_days / (w1 - w0)
+
+    # delayed discharge (utskrivningsklar until leaving hospital)
+    dl = _overlap_each(ready.start, ready.end, w0, w1)
+    dl_m = np.bincount(ready.municipality, weights=dl, minlength=n_m) / yrs
+    out["delayed_days"] = float(dl_m.sum())
+    out["delayed_days_per_1000_67plus"] = _share(out["delayed_days"], pop67_m.sum() / 1000.0)
+    out["delayed_days_per_1000"] = _share(out["delayed_days"], pop_m.sum() / 1000.0)
+    out["delayed_payment_nok"] = out["delayed_days"] * ctx.day_rate_nok
+    needs = ready.extra != Place.HOME
+    rs = np.flatnonzero(needs & ready.closed & (ready.end >= w0) & (ready.end <= w1))
+    waits = ready.end[rs] - ready.start[rs]
+    out["utskrivningsklare_per_1000"] = _share(len(rs) / yrs, pop_m.sum() / 1000.0)
+    out["share_delayed"] = _share(float((waits > 0).sum()), len(waits))
+    out["delay_per_delayed_stay"] = float(waits[waits > 0].mean()) if (waits > 0).any() else 0.0
+
+    # length of stay, admissions
+    ended = hosp.closed & (hosp.end >= w0) & (hosp.end <= w1)
+    out["los_mean"] = float(np.mean(hosp.end[ended] - hosp.start[ended])) if ended.any() else float("nan")
+    adm_in = (hosp.start >= w0) & (hosp.start < w1)
+    out["admissions"] = float(adm_in.sum()) / yrs
+    adm75 = adm_in & np.isin(hosp.band, old75) & (hosp.group != BACKGROUND_GROUP)
+    out["admissions_per_1000_75plus"] = _share(float(adm75.sum()) / yrs, ctx.population[:, old75].sum() / 1000.0)
+    died = np.flatnonzero((log.kind == Kind.HOSP_LEAVE) & (log.extra == Place.DEAD) & (log.time >= w0)
+                          & (log.time <= w1))
+    left = np.flatnonzero((log.kind == Kind.HOSP_LEAVE) & (log.time >= w0) & (log.time <= w1))
+    out["deaths_in_hospital_share"] = _share(len(died), len(left))
+
+    # 30-day readmission and mortality; home days in 90 days
+    dis = _discharges(log, w0, run_end - 30.0)
+    not_lt = dis[log.extra[dis] != Place.LONG_TERM]
+    readm = _readmitted(log, not_lt, 30.0)
+    out["readmission_30d"] = _share(float(readm.sum()), len(readm))
+    is75 = np.isin(log.band[not_lt], old75)
+    out["readmission_30d_75plus"] = _share(float(readm[is75].sum()), int(is75.sum()))
+    dead30 = _death_within(log, dis, 30.0)
+    out["mortality_30d"] = _share(float(dead30.sum()), len(dis))
+    dis90 = _discharges(log, w0, run_end - 90.0)
+    home = _home_days(log, dis90, st, run_end)
+    out["home_days_90"] = float(home.mean()) if len(home) else float("nan")
+
+    # short-term wait (pathway patients), KAD
+    req = np.flatnonzero((log.kind == Kind.SERVICE_REQUEST) & (log.extra == Place.SHORT_TERM) & pathway)
+    sts = np.flatnonzero((log.kind == Kind.SERVICE_START) & (log.extra == Place.SHORT_TERM) & pathway)
+    wait = _match_times(log, req, sts)
+    ok = ~np.isnan(wait) & (log.time[req] + np.nan_to_num(wait) >= w0) & (log.time[req] + np.nan_to_num(wait) <= w1)
+    out["short_term_wait"] = float(wait[ok].mean()) if ok.any() else float("nan")
+    kad_days = overlap_total(kad.start, kad.end, w0, w1)
+    kad_beds = ctx.capacity[:, 0].sum()
+    out["kad_occupancy"] = _share(kad_days / (w1 - w0), kad_beds)
+    kad_in = (kad.start >= w0) & (kad.start < w1)
+    out["kad_admissions_per_1000"] = _share(float(kad_in.sum()) / yrs, pop_m.sum() / 1000.0)
+    kad_end = kad.closed & (kad.end >= w0) & (kad.end <= w1)
+    out["kad_los_mean"] = float(np.mean(kad.end[kad_end] - kad.start[kad_end])) if kad_end.any() else float("nan")
+    st_days = overlap_total(st["short_term"].start, st["short_term"].end, w0, w1)
+    out["short_term_occupancy"] = _share(st_days / (w1 - w0), ctx.capacity[:, 1].sum())
+
+    # costs by payer (per year). The delayed-day payment moves money from municipality to hospital.
+    uc = ctx.unit_costs
+    service_cost_m = np.zeros(n_m)
+    for name in ("short_term", "rehab", "long_term", "home_care"):
+        iv = st[name]
+        service_cost_m += np.bincount(iv.municipality, weights=_overlap_each(iv.start, iv.end, w0, w1),
+                                      minlength=n_m) * uc[name]
+    service_cost_m += np.bincount(kad.municipality, weights=_overlap_each(kad.start, kad.end, w0, w1),
+                                  minlength=n_m) * uc["kad"]
+    service_cost_m /= yrs
+    pay_m = dl_m * ctx.day_rate_nok
+    out["cost_hospital_nok"] = bed_days / yrs * uc["hospital"] - out["delayed_payment_nok"]
+    out["cost_municipal_nok"] = float(service_cost_m.sum() + pay_m.sum())
+    iv_cost = 0.0
+    for start_day, per_patient, annual, groups, munis in ctx.intervention_costs:
+        t_from = max(w0, start_day)
+        hit = adm_in & (hosp.start >= t_from) & np.isin(hosp.group, groups) & np.isin(hosp.municipality, munis)
+        iv_cost += per_patient * float(hit.sum()) / yrs + annual * max(0.0, w1 - t_from) / (w1 - w0)
+    out["cost_intervention_nok"] = iv_cost
+
+    # by municipality
+    by: dict[str, dict[str, float]] = {}
+    dis_m = log.municipality[not_lt]
+    home_m = log.municipality[dis90]
+    adm_m = np.bincount(hosp.municipality[adm_in], minlength=n_m) / yrs
+    for mi, name in enumerate(ctx.municipalities):
+        sel = dis_m == mi
+        hm = home_m == mi
+        by[name] = {
+            "delayed_days": float(dl_m[mi]),
+            "delayed_days_per_1000_67plus": _share(float(dl_m[mi]), pop67_m[mi] / 1000.0),
+            "delayed_payment_nok": float(pay_m[mi]),
+            "admissions": float(adm_m[mi]),
+            "readmission_30d": _share(float(readm[sel].sum()), int(sel.sum())),
+            "home_days_90": float(home[hm].mean()) if hm.any() else float("nan"),
+            "cost_municipal_nok": float(service_cost_m[mi] + pay_m[mi]),
+        }
+    return out, by
+
+
+def _match_times(log: LogArrays, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Time from each event ``a`` to the event ``b`` of the same person and episode (NaN if none)."""
+    if len(a) == 0:
+        return np.zeros(0)
+    kb = _key(log.person[b], log.episode[b])
+    order = np.argsort(kb, kind="stable")
+    kb = kb[order]
+    ka = _key(log.person[a], log.episode[a])
+    if len(kb) == 0:
+        return np.full(len(a), np.nan)
+    pos = np.minimum(np.searchsorted(kb, ka), len(kb) - 1)
+    hit = kb[pos] == ka
+    return np.where(hit, log.time[b][order][pos] - log.time[a], np.nan)
+
+
+def daily(log: LogArrays, ctx: Context) -> dict[str, np.ndarray]:
+    """Daily series over the whole run (warm-up included): day index, occupancy and queues."""
+    st = stays(log, ctx.w1)
+    n_days = len(ctx.beds) - 1
+    _, corridor = _excess(st["hospital"], ctx.beds, 0.0, ctx.w1)
+    out = {
+        "day": np.arange(n_days, dtype=float),
+        "staffed_beds": ctx.beds[:n_days],
+        "hospital_occupancy": daily_mean(st["hospital"], n_days),
+        "corridor_patients": corridor,
+        "delayed_patients": daily_mean(st["ready"], n_days),
+        "kad_occupancy": daily_mean(st["kad"], n_days),
+    }
+    for name in ("short_term", "rehab", "long_term", "home_care"):
+        out[f"{name}_occupancy"] = daily_mean(st[name], n_days)
+    return out

@@ -1,0 +1,52 @@
+"""Calendar helpers: per-day seasonality and staffed beds over a run (pure data)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from .schema import MONTHS, Scenario
+
+__all__ = ["run_days", "season_by_day", "beds_by_day", "population_by_band"]
+
+
+def run_days(s: Scenario) -> int:
+    """Whole days simulated: warm-up plus horizon, rounded up."""
+    return int(np.ceil(s.scenario.warmup_days + s.scenario.horizon_days))
+
+
+def _dates(s: Scenario) -> list[dt.date]:
+    start = s.scenario.start_date
+    return [start + dt.timedelta(days=d) for d in range(run_days(s) + 1)]
+
+
+def season_by_day(s: Scenario) -> np.ndarray:
+    """Admission multiplier for each simulated day (months not given count as 1)."""
+    table = s.hospital.seasonality
+    return np.array([table.get(MONTHS[d.month - 1], 1.0) for d in _dates(s)], dtype=float)
+
+
+def _in_closure(d: dt.date, start: str, end: str) -> bool:
+    key = (d.month, d.day)
+    a = (int(start[:2]), int(start[3:]))
+    b = (int(end[:2]), int(end[3:]))
+    return a <= key <= b if a <= b else key >= a or key <= b  # a closure may span new year
+
+
+def beds_by_day(s: Scenario) -> np.ndarray:
+    """Staffed hospital beds on each simulated day (closures and intervention changes applied)."""
+    beds = np.full(run_days(s) + 1, float(s.hospital.beds))
+    for i, d in enumerate(_dates(s)):
+        for c in s.hospital.bed_closures:
+            if _in_closure(d, c.from_, c.to):
+                beds[i] += c.beds
+    for iv in s.intervention:
+        if iv.enabled and iv.active_effects().hospital_beds_delta:
+            beds[int(np.floor(iv.start_day)):] += iv.active_effects().hospital_beds_delta
+    return np.maximum(beds, 1.0)
+
+
+def population_by_band(s: Scenario) -> np.ndarray:
+    """Inhabitants, shape (municipalities, bands)."""
+    return np.array([[m.population[b] for b in s.bands] for m in s.municipality], dtype=float)

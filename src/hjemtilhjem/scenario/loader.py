@@ -1,0 +1,282 @@
+"""Load scenario files: TOML, ``extends`` chains, merge rules, ``--set`` overrides, validation.
+
+Every error is reported at once as ``file:key.path: message``. A key path uses names, not
+positions, for arrays of named tables: ``municipality.Larvik.kad_beds``.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import ValidationError
+
+from .schema import Scenario
+
+__all__ = ["ScenarioError", "LoadedScenario", "load_scenario", "parse_override", "scenario_sha256"]
+
+Path_ = tuple[str, ...]
+
+
+class ScenarioError(Exception):
+    """Bad input: one or more ``file:key.path: message`` lines."""
+
+    def __init__(self, messages: Iterable[str]):
+        self.messages = list(messages)
+        super().__init__("\n".join(self.messages))
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario with where it came from."""
+
+    scenario: Scenario
+    path: Path
+    files: tuple[Path, ...]  # the file and every file it extends, outermost first
+    overrides: tuple[str, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def sha256(self) -> str:
+        return scenario_sha256(self.scenario)
+
+    def resolved_toml(self) -> str:
+        return resolved_toml(self.scenario)
+
+
+def scenario_sha256(scenario: Scenario) -> str:
+    """SHA-256 of the resolved scenario (canonical JSON), stable under formatting and comments."""
+    data = scenario.model_dump(mode="json", by_alias=True, exclude={"extends"})
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _drop_none(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {k: _drop_none(v) for k, v in x.items() if v is not None}
+    if isinstance(x, list):
+        return [_drop_none(v) for v in x]
+    return x
+
+
+def resolved_toml(scenario: Scenario) -> str:
+    data = _drop_none(scenario.model_dump(mode="json", by_alias=True, exclude={"extends"}))
+    return tomli_w.dumps(data)
+
+
+# ------------------------------------------------------------------------------------------ reading
+def _read_toml(path: Path, shown: str) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([f"{shown}: file not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([f"{shown}: cannot read file ({exc.__class__.__name__}: {exc})"]) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError([f"{shown}: TOML syntax error: {exc}"]) from None
+
+
+def _is_named_list(v: Any) -> bool:
+    return isinstance(v, list) and bool(v) and all(isinstance(x, dict) and isinstance(x.get("name"), str) for x in v)
+
+
+def _record(origins: dict[Path_, str], data: Any, prefix: Path_, shown: str) -> None:
+    """Remember which file set each key (leaf paths and named list elements)."""
+    origins[prefix] = shown
+    if isinstance(data, dict):
+        for k, v in data.items():
+            _record(origins, v, (*prefix, str(k)), shown)
+    elif _is_named_list(data):
+        for item in data:
+            _record(origins, item, (*prefix, item["name"]), shown)
+
+
+def _merge(base: Any, over: Any) -> Any:
+    """Tables merge key by key; arrays of named tables merge by name (new names append)."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for k, v in over.items():
+            out[k] = _merge(base[k], v) if k in base else copy.deepcopy(v)
+        return out
+    if _is_named_list(base) and _is_named_list(over):
+        out_list = [copy.deepcopy(x) for x in base]
+        index = {x["name"]: i for i, x in enumerate(out_list)}
+        for item in over:
+            if item["name"] in index:
+                out_list[index[item["name"]]] = _merge(out_list[index[item["name"]]], item)
+            else:
+                out_list.append(copy.deepcopy(item))
+        return out_list
+    return copy.deepcopy(over)
+
+
+def _load_chain(path: Path, shown: str, origins: dict[Path_, str], seen: list[Path]) -> tuple[dict[str, Any], list[Path]]:
+    real = path.resolve()
+    if real in seen:
+        raise ScenarioError([f"{shown}:extends: circular extends ({' -> '.join(p.name for p in [*seen, real])})"])
+    data = _read_toml(path, shown)
+    files = [path]
+    parent = data.get("extends")
+    if parent is not None:
+        if not isinstance(parent, str):
+            raise ScenarioError([f"{shown}:extends: must be a path (string)"])
+        parent_path = path.parent / parent
+        base, parent_files = _load_chain(parent_path, str(parent_path), origins, [*seen, real])
+        files.extend(parent_files)
+        data = _merge(base, {k: v for k, v in data.items() if k != "extends"})
+    _record(origins, {k: v for k, v in _read_toml(path, shown).items() if k != "extends"}, (), shown)
+    return data, files
+
+
+# ------------------------------------------------------------------------------------------ overrides
+def parse_override(text: str) -> tuple[Path_, Any]:
+    """Parse ``key.path=value``; the value is read as TOML (number, bool, string, array, table)."""
+    if "=" not in text:
+        raise ValueError(f"--set {text!r}: expected key.path=value")
+    key, _, raw = text.partition("=")
+    key = key.strip()
+    if not key or any(not part for part in key.split(".")):
+        raise ValueError(f"--set {text!r}: empty key")
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return tuple(key.split(".")), value
+
+
+def _apply_override(data: dict[str, Any], path: Path_, value: Any) -> str | None:
+    node: Any = data
+    for i, part in enumerate(path):
+        last = i == len(path) - 1
+        if isinstance(node, list):
+            match = [x for x in node if isinstance(x, dict) and x.get("name") == part]
+            if not match:
+                names = ", ".join(str(x.get("name")) for x in node if isinstance(x, dict))
+                return f"{'.'.join(path[:i])}: no entry named {part!r} (have {names})"
+            if last:
+                return f"{'.'.join(path)}: cannot replace a whole entry; set one of its keys"
+            node = match[0]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+                return None
+            if part not in node:
+                node[part] = {}
+            node = node[part]
+        else:
+            return f"{'.'.join(path[:i])}: is a value, not a table"
+    return None
+
+
+# ------------------------------------------------------------------------------------------ validation
+def _loc_to_path(data: Any, loc: tuple[Any, ...]) -> Path_:
+    out: list[str] = []
+    node = data
+    for part in loc:
+        if isinstance(part, int) and isinstance(node, list):
+            item = node[part] if part < len(node) else None
+            name = item.get("name") if isinstance(item, dict) else None
+            out.append(str(name) if isinstance(name, str) else str(part))
+            node = item
+        elif isinstance(node, dict) and part in node:
+            out.append(str(part))
+            node = node[part]
+        else:
+            # pydantic adds the union tag (e.g. 'lognormal') to the location; it is not a key.
+            if isinstance(node, dict) and isinstance(part, str) and node.get("dist") == part:
+                continue
+            if isinstance(part, str) and part in {"function-after[...]", "float", "int"}:
+                continue
+            out.append(str(part))
+            node = None
+    return tuple(out)
+
+
+def _origin(origins: Mapping[Path_, str], path: Path_, default: str) -> str:
+    for n in range(len(path), 0, -1):
+        if path[:n] in origins:
+            return origins[path[:n]]
+    return default
+
+
+_MESSAGES = {
+    "extra_forbidden": "unknown key (check the spelling; see `hjemtilhjem schema`)",
+    "missing": "required key is missing",
+}
+
+
+def _format_errors(exc: ValidationError, data: dict[str, Any], origins: Mapping[Path_, str],
+                   shown: str) -> list[str]:
+    lines: list[str] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p in ("float", "int"))))
+        path = _loc_to_path(data, loc)
+        msg = _MESSAGES.get(err["type"], err["msg"])
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+        if err["type"] == "value_error" and not path:
+            # cross-field checks come as 'key.path: message; key.path: message'
+            for part in msg.split("; "):
+                key, sep, text = part.partition(": ")
+                p = tuple(key.split(".")) if sep else ()
+                lines.append(f"{_origin(origins, p, shown)}:{key if sep else '(scenario)'}: {text if sep else part}")
+            continue
+        if err["type"] == "union_tag_invalid":
+            msg = f"unknown dist {err.get('input', {}).get('dist')!r}; use one of {err['ctx']['expected_tags']}"
+        elif err["type"] == "union_tag_not_found":
+            msg = "missing 'dist' (e.g. dist = \"lognormal\")"
+        key = ".".join(path) if path else "(scenario)"
+        lines.append(f"{_origin(origins, path, shown)}:{key}: {msg}")
+    seen: set[str] = set()
+    return [x for x in lines if not (x in seen or seen.add(x))]  # type: ignore[func-returns-value]
+
+
+def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> LoadedScenario:
+    """Read, merge and validate a scenario file.
+
+    Parameters
+    ----------
+    path
+        The TOML file. ``extends`` paths are relative to the file that names them.
+    overrides
+        ``key.path=value`` strings applied after merging (the CLI's ``--set``).
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found, one ``file:key.path: message`` line each.
+    """
+    path = Path(path)
+    shown = str(path)
+    origins: dict[Path_, str] = {}
+    data, files = _load_chain(path, shown, origins, [])
+    errors: list[str] = []
+    overrides = tuple(overrides)
+    for text in overrides:
+        try:
+            key, value = parse_override(text)
+        except ValueError as exc:
+            errors.append(f"{shown}:{exc}")
+            continue
+        problem = _apply_override(data, key, value)
+        if problem:
+            errors.append(f"--set:{problem}")
+        else:
+            origins[key] = "--set"
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        errors.extend(_format_errors(exc, data, origins, shown))
+        raise ScenarioError(errors) from None
+    if errors:
+        raise ScenarioError(errors)
+    return LoadedScenario(scenario=scenario, path=path, files=tuple(files), overrides=overrides, raw=data)

@@ -1,0 +1,424 @@
+"""The scenario format: pydantic models, validated once, frozen.
+
+The clock is in days; every parameter names its unit. A scenario is pure data: the model reads it,
+never changes it. Variants are built with ``model_copy(update=...)`` or by ``extends`` in TOML.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+SERVICES = ("kad", "short_term", "rehab", "long_term", "home_care")
+DESTINATIONS = ("home", "home_care", "short_term", "rehab", "long_term")
+#: Upper bound of an admission-rate multiplier. Arrivals are thinned from a candidate stream at
+#: this multiple of the base rate, so scenarios with different multipliers share random numbers.
+ADMISSION_MULT_CAP = 2.0
+
+_BAND = re.compile(r"^\d+(-\d+|\+)$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# ----------------------------------------------------------------------------------------- distributions
+class Fixed(_Strict):
+    dist: Literal["fixed"]
+    value: float = Field(ge=0)
+
+    @property
+    def mean(self) -> float:
+        return self.value
+
+
+class Exponential(_Strict):
+    dist: Literal["exponential"]
+    mean: float = Field(gt=0)
+
+
+class LogNormal(_Strict):
+    """Lognormal given by its own mean and sd (not those of the underlying normal)."""
+
+    dist: Literal["lognormal"]
+    mean: float = Field(gt=0)
+    sd: float = Field(gt=0)
+
+    def mu_sigma(self) -> tuple[float, float]:
+        s2 = math.log(1.0 + (self.sd / self.mean) ** 2)
+        return math.log(self.mean) - s2 / 2.0, math.sqrt(s2)
+
+
+class Gamma(_Strict):
+    dist: Literal["gamma"]
+    mean: float = Field(gt=0)
+    sd: float = Field(gt=0)
+
+
+class Uniform(_Strict):
+    dist: Literal["uniform"]
+    low: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.high) / 2.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if self.high < self.low:
+            raise ValueError("high must be >= low")
+        return self
+
+
+Duration = Annotated[Union[Fixed, Exponential, LogNormal, Gamma, Uniform], Field(discriminator="dist")]
+
+
+class LogNormalCI(_Strict):
+    """An uncertain ratio (relative risk, multiplier): point estimate and 95% CI, lognormal."""
+
+    dist: Literal["lognormal_ci"]
+    mean: float = Field(gt=0, description="point estimate (median on the log scale)")
+    ci95: tuple[float, float]
+
+    @model_validator(mode="after")
+    def _ci(self) -> LogNormalCI:
+        lo, hi = self.ci95
+        if not (0 < lo <= self.mean <= hi):
+            raise ValueError("ci95 must satisfy 0 < low <= mean <= high")
+        return self
+
+    def mu_sigma(self) -> tuple[float, float]:
+        lo, hi = self.ci95
+        return math.log(self.mean), (math.log(hi) - math.log(lo)) / 3.92
+
+
+class NormalCI(_Strict):
+    """An uncertain difference (e.g. days): point estimate and 95% CI, normal."""
+
+    dist: Literal["normal_ci"]
+    mean: float
+    ci95: tuple[float, float]
+
+    @model_validator(mode="after")
+    def _ci(self) -> NormalCI:
+        lo, hi = self.ci95
+        if not (lo <= self.mean <= hi):
+            raise ValueError("ci95 must satisfy low <= mean <= high")
+        return self
+
+
+UncertainRatio = Union[float, Annotated[Union[LogNormalCI, NormalCI], Field(discriminator="dist")]]
+
+
+def point(value: UncertainRatio) -> float:
+    """Point value of a number or an uncertain effect."""
+    return float(value) if isinstance(value, (int, float)) else float(value.mean)
+
+
+# ----------------------------------------------------------------------------------------- sections
+class ScenarioMeta(_Strict):
+    name: str = Field(min_length=1)
+    description: str = ""
+    horizon_days: float = Field(gt=0, le=3650, description="measured period after warm-up, days")
+    warmup_days: float = Field(ge=0, le=3650)
+    replications: int = Field(ge=1, le=10000)
+    seed: int = Field(ge=0)
+    start_date: _dt.date = _dt.date(2025, 1, 1)
+    parameter_uncertainty: bool = True
+    source: str = ""
+
+
+class Costs(_Strict):
+    """Unit costs in NOK (each with its source and year in the scenario file)."""
+
+    delayed_day_rate_nok: float = Field(ge=0, description="municipal payment per delayed day")
+    hospital_bed_day_nok: float = Field(0.0, ge=0)
+    kad_day_nok: float = Field(0.0, ge=0)
+    short_term_day_nok: float = Field(0.0, ge=0)
+    rehab_day_nok: float = Field(0.0, ge=0)
+    long_term_day_nok: float = Field(0.0, ge=0)
+    home_care_day_nok: float = Field(0.0, ge=0)
+    source: str = ""
+
+
+class BedClosure(_Strict):
+    from_: str = Field(alias="from", pattern=r"^\d\d-\d\d$", description="MM-DD, every year")
+    to: str = Field(pattern=r"^\d\d-\d\d$")
+    beds: int = Field(description="change in staffed beds, usually negative")
+
+    @field_validator("from_", "to")
+    @classmethod
+    def _date(cls, v: str) -> str:
+        _dt.date(2001, int(v[:2]), int(v[3:]))  # raises ValueError on 02-30 etc.
+        return v
+
+
+class Hospital(_Strict):
+    name: str = "Hospital"
+    beds: int = Field(gt=0, description="staffed beds; a soft capacity (corridor patients)")
+    seasonality: dict[str, float] = Field(default_factory=dict, description="admission multiplier by month")
+    bed_closures: list[BedClosure] = Field(default_factory=list)
+    source: str = ""
+
+    @field_validator("seasonality")
+    @classmethod
+    def _months(cls, v: dict[str, float]) -> dict[str, float]:
+        bad = [k for k in v if k not in MONTHS]
+        if bad:
+            raise ValueError(f"unknown month {bad[0]!r}; use {', '.join(MONTHS)}")
+        if any(x <= 0 for x in v.values()):
+            raise ValueError("multipliers must be > 0")
+        return v
+
+
+class Triage(_Strict):
+    """Where an acute event goes. Shares are of acute events; the rest go to hospital."""
+
+    kad_share: float = Field(0.0, ge=0, le=1, description="sent to a municipal acute bed if one is free")
+    home_share: float = Field(0.0, ge=0, le=1, description="treated at home, no admission")
+    kad_transfer_to_hospital: float = Field(0.1, ge=0, le=1, description="share of KAD stays ending in hospital")
+    kad_min_age_band: str | None = None
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _sum(self) -> Triage:
+        if self.kad_share + self.home_share > 1:
+            raise ValueError("kad_share + home_share must be <= 1")
+        return self
+
+
+class Discharge(_Strict):
+    planning_delay_days: float = Field(
+        0.0, ge=0, description="days from a free municipal place to the patient leaving hospital"
+    )
+    readmission_scale_days: float = Field(
+        10.0, gt=0, description="scale of the truncated-exponential time to readmission within 30 days"
+    )
+    source: str = ""
+
+
+class Service(_Strict):
+    """A municipal service with hard capacity (KAD, short-term, rehab, long-term, home care)."""
+
+    stay_days: Duration
+    initial_occupancy: float = Field(0.0, ge=0, le=1, description="share of places filled at day 0")
+    other_requests_per_1000_80plus_year: float = Field(
+        0.0, ge=0, description="requests from outside the hospital pathway (from home), per 1000 aged 80+"
+    )
+    hospital_priority: bool = Field(True, description="patients waiting in hospital are served first")
+    ends_in_death: bool = Field(False, description="a stay ends with the resident's death (long-term care)")
+    source: str = ""
+
+
+class Services(_Strict):
+    kad: Service
+    short_term: Service
+    rehab: Service
+    long_term: Service
+    home_care: Service
+
+
+class Municipality(_Strict):
+    name: str = Field(min_length=1)
+    number: str = ""
+    population: dict[str, int] = Field(description="inhabitants by age band")
+    kad_beds: int = Field(ge=0)
+    short_term_beds: int = Field(ge=0)
+    rehab_beds: int = Field(ge=0)
+    long_term_beds: int = Field(ge=0)
+    home_care_clients: int = Field(ge=0)
+    source: str = ""
+
+    @field_validator("population")
+    @classmethod
+    def _bands(cls, v: dict[str, int]) -> dict[str, int]:
+        for k, n in v.items():
+            if not _BAND.match(k):
+                raise ValueError(f"age band {k!r} must look like '0-66' or '80+'")
+            if n < 0:
+                raise ValueError(f"population of band {k!r} must be >= 0")
+        return v
+
+    def capacity(self, service: str) -> int:
+        return int(getattr(self, _CAPACITY_KEY[service]))
+
+
+_CAPACITY_KEY = {
+    "kad": "kad_beds",
+    "short_term": "short_term_beds",
+    "rehab": "rehab_beds",
+    "long_term": "long_term_beds",
+    "home_care": "home_care_clients",
+}
+CAPACITY_KEYS = tuple(_CAPACITY_KEY.values())
+
+
+class Group(_Strict):
+    """A patient group (frail elderly, multimorbid, other). Probabilities are per hospital episode."""
+
+    name: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
+    share: dict[str, float] = Field(description="share of each age band in this group")
+    admissions_per_1000_year: float | dict[str, float] = Field(
+        description="acute events per 1000 group members per year (one number or per age band)"
+    )
+    los_days: Duration = Field(description="treatment length of stay until utskrivningsklar, days")
+    discharge_to: dict[str, float] = Field(description="destination shares of live discharges")
+    readmission_30d: float = Field(ge=0, le=1, description="probability of emergency readmission in 30 days")
+    death_in_hospital: float = Field(0.0, ge=0, le=1)
+    death_30d_after_discharge: float = Field(0.0, ge=0, le=1)
+    kad_eligible: bool = True
+    source: str = ""
+
+    @field_validator("share")
+    @classmethod
+    def _shares(cls, v: dict[str, float]) -> dict[str, float]:
+        for k, s in v.items():
+            if not 0 <= s <= 1:
+                raise ValueError(f"share of band {k!r} must be between 0 and 1")
+        return v
+
+    @field_validator("discharge_to")
+    @classmethod
+    def _dest(cls, v: dict[str, float]) -> dict[str, float]:
+        bad = [k for k in v if k not in DESTINATIONS]
+        if bad:
+            raise ValueError(f"unknown destination {bad[0]!r}; use {', '.join(DESTINATIONS)}")
+        if any(x < 0 for x in v.values()):
+            raise ValueError("shares must be >= 0")
+        if abs(sum(v.values()) - 1.0) > 1e-6:
+            raise ValueError(f"shares must sum to 1 (they sum to {sum(v.values()):.4f})")
+        return v
+
+    @model_validator(mode="after")
+    def _outcomes(self) -> Group:
+        if self.readmission_30d + self.death_30d_after_discharge > 1:
+            raise ValueError("readmission_30d + death_30d_after_discharge must be <= 1")
+        return self
+
+    def rate_for(self, band: str) -> float:
+        r = self.admissions_per_1000_year
+        return float(r) if isinstance(r, (int, float)) else float(r.get(band, 0.0))
+
+
+class Targets(_Strict):
+    groups: list[str] = Field(default_factory=list, description="empty = all groups")
+    municipalities: list[str] = Field(default_factory=list, description="empty = all municipalities")
+
+
+class Effects(_Strict):
+    """Effects of an intervention on targeted patients (numbers or uncertain distributions)."""
+
+    admission_rate_mult: UncertainRatio | None = None
+    kad_diversion_share: float | None = Field(None, ge=0, le=1, description="added to triage kad_share")
+    los_mult: UncertainRatio | None = None
+    los_delta_days: UncertainRatio | None = None
+    readmission_rr: UncertainRatio | None = None
+    discharge_delay_delta_days: UncertainRatio | None = None
+    capacity_delta: dict[str, int] = Field(default_factory=dict, description="e.g. {short_term_beds = 5}")
+    hospital_beds_delta: int = 0
+
+    @field_validator("capacity_delta")
+    @classmethod
+    def _cap(cls, v: dict[str, int]) -> dict[str, int]:
+        bad = [k for k in v if k not in CAPACITY_KEYS]
+        if bad:
+            raise ValueError(f"unknown capacity {bad[0]!r}; use {', '.join(CAPACITY_KEYS)}")
+        return v
+
+
+class Intervention(_Strict):
+    name: str = Field(min_length=1)
+    label: str = ""
+    targets: Targets = Field(default_factory=Targets)
+    effects: Effects = Field(default_factory=Effects)
+    evidence: str = Field("base", description="which evidence variant is used")
+    variants: dict[str, Effects] = Field(default_factory=dict, description="named alternative effects")
+    cost_per_patient_nok: float = Field(0.0, description="per targeted hospital episode")
+    annual_cost_nok: float = 0.0
+    start_day: float = Field(0.0, ge=0)
+    enabled: bool = True
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _evidence(self) -> Intervention:
+        if self.evidence != "base" and self.evidence not in self.variants:
+            names = ", ".join(["base", *self.variants]) or "base"
+            raise ValueError(f"evidence {self.evidence!r} is not a variant; choose one of {names}")
+        return self
+
+    def active_effects(self) -> Effects:
+        return self.effects if self.evidence == "base" else self.variants[self.evidence]
+
+
+class Scenario(_Strict):
+    """One scenario: the whole health community and the interventions under test."""
+
+    extends: str | None = Field(None, description="path of a scenario this one inherits (merged at load)")
+    scenario: ScenarioMeta
+    costs: Costs
+    hospital: Hospital
+    triage: Triage = Field(default_factory=Triage)
+    discharge: Discharge = Field(default_factory=Discharge)
+    services: Services
+    municipality: list[Municipality] = Field(min_length=1)
+    group: list[Group] = Field(min_length=1)
+    intervention: list[Intervention] = Field(default_factory=list)
+    sources: dict[str, str] = Field(default_factory=dict, description="source key -> citation")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        errors: list[str] = []
+        for kind, items in (("municipality", self.municipality), ("group", self.group),
+                            ("intervention", self.intervention)):
+            names = [x.name for x in items]
+            dup = sorted({n for n in names if names.count(n) > 1})
+            if dup:
+                errors.append(f"{kind}: duplicate name {dup[0]!r}")
+        bands = self.bands
+        for m in self.municipality:
+            if list(m.population) != bands:
+                errors.append(f"municipality.{m.name}.population: age bands must be {bands}")
+        for g in self.group:
+            for b in g.share:
+                if b not in bands:
+                    errors.append(f"group.{g.name}.share: unknown age band {b!r}")
+            if isinstance(g.admissions_per_1000_year, dict):
+                for b in g.admissions_per_1000_year:
+                    if b not in bands:
+                        errors.append(f"group.{g.name}.admissions_per_1000_year: unknown age band {b!r}")
+        for b in bands:
+            total = sum(g.share.get(b, 0.0) for g in self.group)
+            if total > 1 + 1e-6:
+                errors.append(f"group: shares of age band {b!r} sum to {total:.3f} (> 1)")
+        gnames = {g.name for g in self.group}
+        mnames = {m.name for m in self.municipality}
+        for iv in self.intervention:
+            for gname in iv.targets.groups:
+                if gname not in gnames:
+                    errors.append(f"intervention.{iv.name}.targets.groups: unknown group {gname!r}")
+            for mname in iv.targets.municipalities:
+                if mname not in mnames:
+                    errors.append(f"intervention.{iv.name}.targets.municipalities: unknown municipality {mname!r}")
+            for eff in (iv.effects, *iv.variants.values()):
+                m = eff.admission_rate_mult
+                if m is not None and not 0 <= point(m) <= ADMISSION_MULT_CAP:
+                    errors.append(f"intervention.{iv.name}.effects.admission_rate_mult: must be in 0..{ADMISSION_MULT_CAP}")
+        if self.triage.kad_min_age_band is not None and self.triage.kad_min_age_band not in bands:
+            errors.append(f"triage.kad_min_age_band: unknown age band {self.triage.kad_min_age_band!r}")
+        if errors:
+            raise ValueError("; ".join(errors))
+        return self
+
+    @property
+    def bands(self) -> list[str]:
+        return list(self.municipality[0].population)
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
