@@ -35,7 +35,7 @@ DIFF_KEYS = ("mean", "ci95", "relative", "relative_ci95", "share_better", "n")
 
 
 def _difference(base: np.ndarray, other: np.ndarray, key: str) -> dict[str, Any]:
-    d = paired_difference(base, other, BETTER.get(key, 0))
+    d = paired_difference(base, other, BETTER.get(key, 0))  # type: ignore[arg-type]
     return {k: d[k] for k in DIFF_KEYS}
 
 
@@ -260,7 +260,8 @@ def compare(base: str | Path | LoadedScenario | Scenario, *others: str | Path | 
     Comparison
     """
     overrides = tuple(overrides)
-    loaded, errors = [], []
+    loaded: list[LoadedScenario] = []
+    errors: list[str] = []
     for sc in (base, *others):
         try:
             loaded.append(_as_loaded(sc, overrides))

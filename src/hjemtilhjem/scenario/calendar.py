@@ -60,7 +60,7 @@ def capacity_changes(s: Scenario) -> list[tuple[float, int, int, int]]:
     """
     service_of = {key: SERVICES.index(service) for service, key in _CAPACITY_KEY.items()}
     names = [m.name for m in s.municipality]
-    out = []
+    out: list[tuple[float, int, int, int]] = []
     for iv in s.intervention:
         if not iv.enabled:
             continue
