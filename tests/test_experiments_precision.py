@@ -103,3 +103,16 @@ def test_compare_with_precision_rule():
     assert all(len(r.outputs) == n for r in c.results)
     assert [o.replication for o in c.results[1].outputs] == list(range(n))
     assert c.document()["manifest"]["precision"]["met"] == c.precision["met"]
+
+
+def test_cli_compare_target_precision(tmp_path):
+    more = Path(__file__).parent / "data" / "tiny_more_short_term.toml"
+    rc = main(["compare", str(TINY), str(more), "-r", "3", "--out", str(tmp_path), "-q", "--executor", "serial",
+               "--target-precision", "0.2", "--precision-indicators", "readmission_30d", "--max-replications", "8"])
+    assert rc == 0
+    doc = json.loads(next(tmp_path.iterdir()).joinpath("comparison.json").read_text(encoding="utf-8"))
+    p = doc["manifest"]["precision"]
+    assert set(p["achieved_relative_halfwidth"]) == set(doc["scenarios"])
+    assert doc["manifest"]["replications"] == p["replications"] <= 8
+    assert all(d["n"] == p["replications"] for d in doc["differences"][doc["scenarios"][1]].values()
+               if d["n"])
