@@ -20,7 +20,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p = sub.add_parser("compare", help="compare scenarios with a reference on common random numbers",
                        description="Run every scenario on the same replications (same seed and replication "
                                    "numbers: common random numbers) and report paired differences from the first "
-                                   "scenario with 95%% CIs. --set overrides apply to every scenario.")
+                                   "scenario with 95% CIs. --set overrides apply to every scenario.")
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml", help="the reference first, then the others")
     add_run_options(p)
     add_precision_options(p)
