@@ -9,7 +9,8 @@ from typing import Any
 
 from ..outcomes.labels import LABELS
 
-__all__ = ["UsageError", "add_run_options", "executor_options", "fmt", "print_summary", "HEADLINE"]
+__all__ = ["UsageError", "add_run_options", "executor_options", "add_precision_options", "precision_rule", "fmt",
+           "print_summary", "HEADLINE", "command_line"]
 
 HEADLINE = ("delayed_days", "delayed_days_per_1000_67plus", "readmission_30d", "bed_occupancy",
             "corridor_patient_days", "los_mean", "home_days_90", "mortality_30d", "short_term_wait",
@@ -58,6 +59,48 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
                    help="use the point value of every intervention effect")
     p.add_argument("--lang", choices=("nb", "en"), default="nb", help="report language (default: nb)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
+
+def _fraction(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number such as 0.05, got {text!r}") from None
+    if not 0 < v < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (relative half-width), got {v}")
+    return v
+
+
+def add_precision_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("precision-driven replications")
+    g.add_argument("--target-precision", type=_fraction, default=None, metavar="REL",
+                   help="add replications until the 95%% CI half-width is at most REL x |mean| (e.g. 0.05); "
+                        "-r sets the first batch")
+    g.add_argument("--precision-indicators", default=None, metavar="KEY,KEY",
+                   help="indicators the target applies to (default: delayed_days,readmission_30d)")
+    g.add_argument("--max-replications", type=_positive_int, default=200, metavar="N",
+                   help="cap on replications with --target-precision (default: 200)")
+
+
+def precision_rule(args: argparse.Namespace) -> Any:
+    """The :class:`PrecisionRule` asked for on the command line, or ``None``."""
+    from ..experiment.precision import DEFAULT_INDICATORS, PrecisionRule
+
+    if args.target_precision is None:
+        if args.precision_indicators is not None:
+            raise UsageError("--precision-indicators needs --target-precision")
+        return None
+    keys = tuple(k.strip() for k in (args.precision_indicators or ",".join(DEFAULT_INDICATORS)).split(",")
+                 if k.strip())
+    bad = [k for k in keys if k not in LABELS]
+    if bad or not keys:
+        raise UsageError(f"--precision-indicators: unknown indicator {bad[0] if bad else ''!r}; "
+                         f"use one of {', '.join(LABELS)}")
+    return PrecisionRule(target=args.target_precision, indicators=keys, max_replications=args.max_replications)
+
+
+def command_line() -> str:
+    return " ".join(["hjemtilhjem", *sys.argv[1:]])
 
 
 def fmt(x: Any, digits: int = 3) -> str:

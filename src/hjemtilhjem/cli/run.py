@@ -5,24 +5,36 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..experiment.precision import run_to_precision
 from ..experiment.results import run
+from ..experiment.warmup import warning_text
 from ..scenario.loader import load_scenario
-from .common import add_run_options, print_summary
+from .common import add_precision_options, add_run_options, precision_rule, print_summary
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("run", help="run a scenario's replications and write a results folder")
     p.add_argument("scenario", help="scenario TOML file")
     add_run_options(p)
+    add_precision_options(p)
     p.add_argument("--no-report", action="store_true", help="do not write report.html / report.md")
     p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
     loaded = load_scenario(args.scenario, args.overrides)
-    results = run(loaded, replications=args.replications, seed=args.seed, jobs=args.jobs, executor=args.executor,
+    rule = precision_rule(args)
+    kwargs = dict(replications=args.replications, seed=args.seed, jobs=args.jobs, executor=args.executor,
                   scheduler=args.scheduler, parameter_uncertainty=False if args.no_parameter_uncertainty else None,
                   quiet=args.quiet, command=" ".join(["hjemtilhjem", *sys.argv[1:]]))
+    results = run(loaded, **kwargs) if rule is None else run_to_precision(loaded, rule, **kwargs)  # type: ignore[arg-type]
+    text = warning_text(results.name, results.warmup_diagnostic())
+    if text:
+        print(text, file=sys.stderr)
+    outcome = results.extra_manifest.get("precision")
+    if outcome is not None and not outcome["met"]:
+        print(f"hjemtilhjem: warning: target precision {outcome['target_relative_halfwidth']:g} not met after "
+              f"{outcome['replications']} replications (cap --max-replications)", file=sys.stderr)
     extra = None
     if not args.no_report:
         from ..report import write_run_report

@@ -29,8 +29,9 @@ from ..scenario.loader import LoadedScenario, load_scenario
 from ..scenario.schema import Scenario
 from .runner import Executor, ReplicationOutput, make_executor, run_replications
 from .stats import summary as stat_summary
+from .warmup import warmup_diagnostic
 
-__all__ = ["RunResults", "run", "write_folder", "atomic_folder", "slug", "manifest_base"]
+__all__ = ["RunResults", "run", "write_folder", "write_into", "atomic_folder", "slug", "manifest_base"]
 
 
 def slug(name: str) -> str:
@@ -107,8 +108,16 @@ class RunResults:
             "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             "sources": dict(self.scenario.sources),
         })
+        diag = self.warmup_diagnostic()
+        if diag is not None:
+            m["warmup_diagnostic"] = diag
         m.update(self.extra_manifest)
         return m
+
+    def warmup_diagnostic(self) -> dict[str, Any] | None:
+        """MSER-5 on mean daily hospital occupancy (see :mod:`.warmup`); ``None`` without daily series."""
+        series = [o.daily.get("hospital_occupancy") for o in self.outputs if o.daily]
+        return warmup_diagnostic([x for x in series if x is not None], self.scenario.scenario.warmup_days)
 
     def summary(self) -> dict[str, Any]:
         """The ``summary.json`` document."""
@@ -226,16 +235,22 @@ def write_folder(results: RunResults, out: str | Path = "results",
                  extra: Callable[[Path], None] | None = None) -> Path:
     folder = atomic_folder(out, slug(results.name))
     with folder as tmp:
-        (tmp / "summary.json").write_text(json.dumps(results.summary(), indent=2, ensure_ascii=False) + "\n",
-                                          encoding="utf-8")
-        _write_csv(tmp / "replications.csv", results.replication_rows())
-        _write_csv(tmp / "daily.csv", results.daily_rows())
-        (tmp / "scenario.resolved.toml").write_text(results.loaded.resolved_toml(), encoding="utf-8")
+        write_into(results, tmp)
         (tmp / "figures").mkdir()
         if extra is not None:
             extra(tmp)
     assert folder.final is not None
     return folder.final
+
+
+def write_into(results: RunResults, folder: Path) -> None:
+    """Write ``summary.json``, ``replications.csv``, ``daily.csv`` and ``scenario.resolved.toml`` into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "summary.json").write_text(json.dumps(results.summary(), indent=2, ensure_ascii=False) + "\n",
+                                         encoding="utf-8")
+    _write_csv(folder / "replications.csv", results.replication_rows())
+    _write_csv(folder / "daily.csv", results.daily_rows())
+    (folder / "scenario.resolved.toml").write_text(results.loaded.resolved_toml(), encoding="utf-8")
 
 
 def run(scenario: str | Path | LoadedScenario | Scenario, *, replications: int | None = None,

@@ -8,9 +8,10 @@ a Dask cluster.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -22,7 +23,8 @@ from ..outcomes.indicators import context, daily, indicators
 from ..scenario.schema import Scenario
 
 __all__ = ["ReplicationOutput", "WorkUnit", "run_unit", "Executor", "SerialExecutor", "ProcessExecutor",
-           "DaskExecutor", "make_executor", "run_replications", "Progress"]
+           "DaskExecutor", "make_executor", "run_replications", "Progress", "OnResult",
+           "progress_bar", "session"]
 
 
 @dataclass
@@ -61,25 +63,35 @@ def run_unit(unit: WorkUnit) -> ReplicationOutput:
 
 
 Progress = Callable[[int], None]
+#: called in the client process as each unit finishes: ``(index in units, result)`` (e.g. to checkpoint it)
+OnResult = Callable[[int, Any], None]
 
 
 class Executor(Protocol):
     name: str
 
-    def map(self, fn: Callable[[Any], Any], units: Sequence[Any], progress: Progress | None = None) -> list[Any]:
+    def map(self, fn: Callable[[Any], Any], units: Sequence[Any], progress: Progress | None = None,
+            on_result: OnResult | None = None) -> list[Any]:
         """Apply ``fn`` to every unit; results in the order of ``units``."""
         ...
+
+
+def _done(i: int, result: Any, progress: Progress | None, on_result: OnResult | None) -> None:
+    if on_result:
+        on_result(i, result)
+    if progress:
+        progress(1)
 
 
 class SerialExecutor:
     name = "serial"
 
-    def map(self, fn: Callable[[Any], Any], units: Sequence[Any], progress: Progress | None = None) -> list[Any]:
+    def map(self, fn: Callable[[Any], Any], units: Sequence[Any], progress: Progress | None = None,
+            on_result: OnResult | None = None) -> list[Any]:
         out = []
-        for u in units:
+        for i, u in enumerate(units):
             out.append(fn(u))
-            if progress:
-                progress(1)
+            _done(i, out[-1], progress, on_result)
         return out
 
 
@@ -91,17 +103,18 @@ class ProcessExecutor:
     def __init__(self, jobs: int | None = None):
         self.jobs = max(1, jobs or os.cpu_count() or 1)
 
-    def map(self, fn: Callable[[Any], Any], units: Sequence[Any], progress: Progress | None = None) -> list[Any]:
+    def map(self, fn: Callable[[Any], Any], units: Sequence[Any], progress: Progress | None = None,
+            on_result: OnResult | None = None) -> list[Any]:
         if self.jobs == 1 or len(units) <= 1:
-            return SerialExecutor().map(fn, units, progress)
+            return SerialExecutor().map(fn, units, progress, on_result)
         results: list[Any] = [None] * len(units)
         with ProcessPoolExecutor(max_workers=min(self.jobs, len(units))) as pool:
             futures = {pool.submit(fn, u): i for i, u in enumerate(units)}
             try:
                 for fut in as_completed(futures):
-                    results[futures[fut]] = fut.result()
-                    if progress:
-                        progress(1)
+                    i = futures[fut]
+                    results[i] = fut.result()
+                    _done(i, results[i], progress, on_result)
             except BaseException:
                 for f in futures:
                     f.cancel()
@@ -110,39 +123,86 @@ class ProcessExecutor:
 
 
 class DaskExecutor:
-    """Dask distributed: ``scheduler`` address, or a local cluster when ``None``."""
+    """Dask distributed: ``scheduler`` address, or a local cluster when ``None``.
+
+    Used as a context manager (``with DaskExecutor(...) as ex:``) the client and any local cluster
+    live across several ``map`` calls (batches of replications, sweep points); otherwise each
+    ``map`` connects and closes on its own.
+    """
 
     name = "dask"
 
     def __init__(self, scheduler: str | None = None, jobs: int | None = None):
         self.scheduler = scheduler
         self.jobs = jobs
+        self._client: Any = None
+        self._cluster: Any = None
 
-    def map(self, fn: Callable[[Any], Any], units: Sequence[Any], progress: Progress | None = None) -> list[Any]:
+    def __enter__(self) -> DaskExecutor:
+        self._connect()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def _connect(self) -> Any:
+        if self._client is not None:
+            return self._client
         try:
-            from dask.distributed import Client, LocalCluster, as_completed as dask_completed
+            from dask.distributed import Client, LocalCluster
         except ImportError as exc:  # pragma: no cover - depends on the optional extra
             raise RuntimeError("the Dask executor needs the optional extra: pip install 'hjemtilhjem[dask]'") from exc
-        cluster = None
         if self.scheduler:
-            client = Client(self.scheduler)
+            try:
+                self._client = Client(self.scheduler, timeout=30)
+            except OSError as exc:
+                raise RuntimeError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
         else:
-            cluster = LocalCluster(n_workers=self.jobs or os.cpu_count() or 1, threads_per_worker=1,
-                                   processes=True, dashboard_address=None)
-            client = Client(cluster)
+            self._cluster = LocalCluster(n_workers=self.jobs or os.cpu_count() or 1, threads_per_worker=1,
+                                         processes=True, dashboard_address=None)
+            self._client = Client(self._cluster)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def map(self, fn: Callable[[Any], Any], units: Sequence[Any], progress: Progress | None = None,
+            on_result: OnResult | None = None) -> list[Any]:
+        from dask.distributed import as_completed as dask_completed
+
+        owned = self._client is None
+        client = self._connect()
         try:
             futures = client.map(fn, list(units), pure=False)
             index = {f.key: i for i, f in enumerate(futures)}
             results: list[Any] = [None] * len(units)
             for fut in dask_completed(futures):
-                results[index[fut.key]] = fut.result()
-                if progress:
-                    progress(1)
+                i = index[fut.key]
+                results[i] = fut.result()
+                fut.release()
+                _done(i, results[i], progress, on_result)
             return results
         finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
+            if owned:
+                self.close()
+
+
+@contextlib.contextmanager
+def session(executor: Executor) -> Iterator[Executor]:
+    """Keep a Dask client (and local cluster) open for several ``map`` calls; a no-op otherwise.
+
+    An executor already connected by the caller is left open.
+    """
+    if isinstance(executor, DaskExecutor) and executor._client is None:
+        with executor:
+            yield executor
+    else:
+        yield executor
 
 
 def make_executor(name: str = "process", jobs: int | None = None, scheduler: str | None = None) -> Executor:
@@ -155,11 +215,12 @@ def make_executor(name: str = "process", jobs: int | None = None, scheduler: str
     raise ValueError(f"unknown executor {name!r}; use serial, process or dask")
 
 
-def _progress_bar(total: int, desc: str, quiet: bool) -> Any:
+def progress_bar(total: int, desc: str, quiet: bool, unit: str = "rep") -> Any:
+    """A tqdm bar on stderr, hidden when ``quiet`` or when stderr is not a terminal."""
     from tqdm import tqdm
 
     disable = quiet or not sys.stderr.isatty()
-    return tqdm(total=total, desc=desc, unit="rep", file=sys.stderr, disable=disable, leave=False)
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, disable=disable, leave=False)
 
 
 def run_replications(scenario: Scenario, replications: Iterable[int], executor: Executor, seed: int | None = None,
@@ -169,5 +230,5 @@ def run_replications(scenario: Scenario, replications: Iterable[int], executor: 
     seed = scenario.scenario.seed if seed is None else seed
     pu = scenario.scenario.parameter_uncertainty if parameter_uncertainty is None else parameter_uncertainty
     units = [WorkUnit(scenario, r, seed, pu) for r in replications]
-    with _progress_bar(len(units), desc or scenario.name, quiet) as bar:
+    with progress_bar(len(units), desc or scenario.name, quiet) as bar:
         return executor.map(run_unit, units, bar.update)

@@ -24,7 +24,7 @@ import simpy
 from simpy.events import Timeout
 
 from ..eventlog import BACKGROUND_GROUP, EventLog, Kind, LogArrays, Place, Route
-from ..scenario.calendar import population_by_band, run_days, season_by_day
+from ..scenario.calendar import capacity_changes, population_by_band, run_days, season_by_day
 from ..scenario.schema import ADMISSION_MULT_CAP, DESTINATIONS, SERVICES, Scenario
 from .rng import stream
 from .sampling import durations, effect_value
@@ -216,6 +216,10 @@ class Simulation:
         for mi, m in enumerate(s.municipality):
             for si, sname in enumerate(SERVICES):
                 self.cap[mi * _N_SERVICES + si] = m.capacity(sname)
+        self.capacity_changes = capacity_changes(s)  # interventions' capacity_delta
+        for day, mi, si, delta in self.capacity_changes:
+            if day <= 0:
+                self.cap[mi * _N_SERVICES + si] = max(self.cap[mi * _N_SERVICES + si] + delta, 0)
         self.service_cfg = [getattr(s.services, name) for name in SERVICES]
         self.priority = [cfg.hospital_priority for cfg in self.service_cfg]
         self.ends_in_death = [cfg.ends_in_death for cfg in self.service_cfg]
@@ -401,6 +405,15 @@ class Simulation:
 
     def _release(self, slot: int) -> None:
         self.used[slot] -= 1
+        self._serve(slot)
+
+    def _change_capacity(self, ev: Any) -> None:
+        slot, delta = ev._value
+        self.cap[slot] = max(self.cap[slot] + delta, 0)  # a cut never evicts: stays end as planned
+        self._serve(slot)
+
+    def _serve(self, slot: int) -> None:
+        """Give free places to the queues (hospital first when the service gives it priority)."""
         si = slot % _N_SERVICES
         while self.used[slot] < self.cap[slot]:
             qh, qo = self.queue_h[slot], self.queue_o[slot]
@@ -531,6 +544,9 @@ class Simulation:
         t0 = time.process_time()
         self._start_background()
         self._start_arrivals()
+        for day, mi, si, delta in self.capacity_changes:
+            if day > 0:
+                self._at(day, self._change_capacity, (mi * _N_SERVICES + si, delta))
         self.env.run(until=self.until)
         log = self.log.arrays()
         return RunResult(log=log, replication=self.replication, patients=self.patients, events=len(log),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..eventlog import BACKGROUND_GROUP, Kind, LogArrays, Place
-from ..scenario.calendar import beds_by_day, population_by_band
+from ..scenario.calendar import beds_by_day, capacity_changes, population_by_band
 from ..scenario.schema import SERVICES, Scenario
 
 __all__ = ["Context", "context", "indicators", "daily", "Intervals", "overlap_total", "stays"]
@@ -33,7 +33,7 @@ class Context:
     municipalities: list[str]
     day_rate_nok: float
     unit_costs: dict[str, float]
-    capacity: np.ndarray  # (municipalities, services) at day 0
+    capacity: np.ndarray  # (municipalities, services), mean over the measured window
     intervention_costs: list[tuple[float, float, float, list[int], list[int]]] = field(default_factory=list)
 
     @property
@@ -57,6 +57,10 @@ def context(s: Scenario) -> Context:
         munis = [mnames.index(m) for m in iv.targets.municipalities] or list(range(len(mnames)))
         iv_costs.append((iv.start_day, iv.cost_per_patient_nok, iv.annual_cost_nok, groups, munis))
     c = s.costs
+    w0, w1 = s.scenario.warmup_days, s.scenario.warmup_days + s.scenario.horizon_days
+    capacity = np.array([[m.capacity(x) for x in SERVICES] for m in s.municipality], dtype=float)
+    for day, mi, si, delta in capacity_changes(s):  # time-weighted over the measured window
+        capacity[mi, si] += delta * (w1 - min(max(day, w0), w1)) / (w1 - w0)
     return Context(
         w0=s.scenario.warmup_days,
         w1=s.scenario.warmup_days + s.scenario.horizon_days,
@@ -67,7 +71,7 @@ def context(s: Scenario) -> Context:
         day_rate_nok=c.delayed_day_rate_nok,
         unit_costs={"hospital": c.hospital_bed_day_nok, "kad": c.kad_day_nok, "short_term": c.short_term_day_nok,
                     "rehab": c.rehab_day_nok, "long_term": c.long_term_day_nok, "home_care": c.home_care_day_nok},
-        capacity=np.array([[m.capacity(x) for x in SERVICES] for m in s.municipality], dtype=float),
+        capacity=np.maximum(capacity, 0.0),
         intervention_costs=iv_costs,
     )
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 import numpy as np
 
-from .schema import MONTHS, Scenario
+from .schema import _CAPACITY_KEY, MONTHS, SERVICES, Scenario
 
-__all__ = ["run_days", "season_by_day", "beds_by_day", "population_by_band"]
+__all__ = ["run_days", "season_by_day", "beds_by_day", "population_by_band", "capacity_changes"]
 
 
 def run_days(s: Scenario) -> int:
@@ -50,3 +50,22 @@ def beds_by_day(s: Scenario) -> np.ndarray:
 def population_by_band(s: Scenario) -> np.ndarray:
     """Inhabitants, shape (municipalities, bands)."""
     return np.array([[m.population[b] for b in s.bands] for m in s.municipality], dtype=float)
+
+
+def capacity_changes(s: Scenario) -> list[tuple[float, int, int, int]]:
+    """Municipal capacity changes of enabled interventions: ``(start_day, municipality, service, delta)``.
+
+    ``capacity_delta`` (e.g. ``{short_term_beds = 5}``) applies to each targeted municipality (all when
+    none are named) from the intervention's ``start_day``; service indices follow ``SERVICES``.
+    """
+    service_of = {key: SERVICES.index(service) for service, key in _CAPACITY_KEY.items()}
+    names = [m.name for m in s.municipality]
+    out: list[tuple[float, int, int, int]] = []
+    for iv in s.intervention:
+        if not iv.enabled:
+            continue
+        munis = [names.index(m) for m in iv.targets.municipalities] or list(range(len(names)))
+        for key, delta in iv.active_effects().capacity_delta.items():
+            if delta:
+                out.extend((float(iv.start_day), mi, service_of[key], int(delta)) for mi in munis)
+    return sorted(out)

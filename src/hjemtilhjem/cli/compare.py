@@ -1,0 +1,84 @@
+"""``hjemtilhjem compare BASE.toml OTHER.toml ...``: scenarios on common random numbers, paired differences.
+
+Every scenario runs the same replications with the same seed (the reference's, or ``--seed``/``-r``),
+so differences are paired. ``--set`` overrides apply to every scenario.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from typing import Any, TextIO
+
+from ..experiment.compare import Comparison, compare
+from ..experiment.warmup import warning_text
+from .common import HEADLINE, add_precision_options, add_run_options, command_line, fmt, precision_rule
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("compare", help="compare scenarios with a reference on common random numbers",
+                       description="Run every scenario on the same replications (same seed and replication "
+                                   "numbers: common random numbers) and report paired differences from the first "
+                                   "scenario with 95% CIs. --set overrides apply to every scenario.")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml", help="the reference first, then the others")
+    add_run_options(p)
+    add_precision_options(p)
+    p.add_argument("--no-report", action="store_true", help="write data only (no report files)")
+    p.set_defaults(func=main)
+
+
+def _pct(x: Any) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return f"{100 * x:+.1f}%"
+
+
+def print_comparison(c: Comparison, keys: tuple[str, ...] = HEADLINE, file: TextIO | None = None) -> None:
+    """A table of paired differences from the reference, one block per other scenario."""
+    out = file or sys.stdout
+    ref = c.reference
+    n = len(ref.outputs)
+    print(f"Reference: {ref.name} — {n} replications each, seed {ref.seed}, common random numbers; "
+          f"differences are paired with 95% CIs (Student t).", file=out)
+    means = {r.name: {k: float(r.values(k).mean()) if len(r.outputs) else float("nan") for k in keys
+                      if k in r.outputs[0].indicators} for r in c.results}
+    for r in c.others:
+        print(f"\n{r.name}  vs  {ref.name}", file=out)
+        print(f"  {'indicator':30s} {'reference':>11s} {'scenario':>11s}   {'difference [95% CI]':34s} "
+              f"{'relative [95% CI]':26s} {'better':>6s}", file=out)
+        for k in keys:
+            if k not in means[r.name] or k not in means[ref.name]:
+                continue
+            d = c.difference(r, k)
+            lo, hi = d["ci95"]
+            rlo, rhi = d["relative_ci95"]
+            diff = f"{fmt(d['mean'])} [{fmt(lo)}, {fmt(hi)}]"
+            rel = f"{_pct(d['relative'])} [{_pct(rlo)}, {_pct(rhi)}]"
+            better = "" if d["share_better"] is None else f"{100 * d['share_better']:.0f}%"
+            print(f"  {k:30s} {fmt(means[ref.name][k]):>11s} {fmt(means[r.name][k]):>11s}   {diff:34s} "
+                  f"{rel:26s} {better:>6s}", file=out)
+    print("\n  better = share of replications in which the scenario is better than the reference", file=out)
+
+
+def main(args: argparse.Namespace) -> int:
+    from .common import UsageError
+
+    if len(args.scenarios) < 2:
+        raise UsageError("hjemtilhjem compare: give a reference scenario and at least one other")
+    rule = precision_rule(args)
+    c = compare(*args.scenarios, replications=args.replications, seed=args.seed, jobs=args.jobs,
+                executor=args.executor, scheduler=args.scheduler,
+                parameter_uncertainty=False if args.no_parameter_uncertainty else None, overrides=args.overrides,
+                quiet=args.quiet, command=command_line(), precision=rule)
+    for r in c.results:
+        text = warning_text(r.name, r.warmup_diagnostic())
+        if text:
+            print(text, file=sys.stderr)
+    if c.precision is not None and not c.precision["met"]:
+        print(f"hjemtilhjem: warning: target precision {c.precision['target_relative_halfwidth']:g} not met after "
+              f"{c.precision['replications']} replications (cap --max-replications)", file=sys.stderr)
+    folder = c.write(args.out, lang=args.lang, report=not args.no_report)
+    print_comparison(c)
+    print(f"\nresults: {folder}")
+    return 0

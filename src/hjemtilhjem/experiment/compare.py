@@ -1,0 +1,309 @@
+"""Compare scenarios on common random numbers (DESIGN.md sections 5 and 8).
+
+Every scenario runs the same replication indices with the same seed, so replication *i* of each
+scenario draws the same arrivals, lengths of stay and outcomes from the same named streams. The
+difference of an indicator is then taken replication by replication (paired), and its 95% CI is a
+Student-t interval on those per-replication differences — much narrower than comparing two
+independent means when the scenarios share most of their randomness.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..outcomes.labels import BETTER, LABELS
+from ..scenario.loader import LoadedScenario, ScenarioError
+from ..scenario.schema import Scenario
+from .precision import PrecisionRule, run_until_precise
+from .results import RunResults, _as_loaded, _clean, _write_csv, atomic_folder, manifest_base, slug, write_into
+from .runner import Executor, ReplicationOutput, WorkUnit, make_executor, progress_bar, run_unit, session
+from .stats import paired_difference, summary
+
+__all__ = ["Comparison", "compare", "run_together", "DIFF_KEYS"]
+
+#: the keys of one difference in ``comparison.json`` (DESIGN.md section 8)
+DIFF_KEYS = ("mean", "ci95", "relative", "relative_ci95", "share_better", "n")
+
+
+def _difference(base: np.ndarray, other: np.ndarray, key: str) -> dict[str, Any]:
+    d = paired_difference(base, other, BETTER.get(key, 0))  # type: ignore[arg-type]
+    return {k: d[k] for k in DIFF_KEYS}
+
+
+@dataclass
+class Comparison:
+    """Scenarios run on common random numbers; ``results[0]`` is the reference.
+
+    Attributes
+    ----------
+    results
+        One :class:`RunResults` per scenario, the reference first, all with the same seed and
+        replication indices.
+    wall_seconds
+        Wall time of all the replications together, seconds.
+    """
+
+    results: list[RunResults]
+    wall_seconds: float = 0.0
+    command: str = ""
+    precision: dict[str, Any] | None = None
+    overrides: tuple[str, ...] = ()
+    extra_manifest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def reference(self) -> RunResults:
+        return self.results[0]
+
+    @property
+    def others(self) -> list[RunResults]:
+        return self.results[1:]
+
+    @property
+    def names(self) -> list[str]:
+        return [r.name for r in self.results]
+
+    def indicator_keys(self) -> list[str]:
+        """Indicators every scenario has, in the reference's order."""
+        keys = list(self.reference.outputs[0].indicators)
+        return [k for k in keys if all(k in r.outputs[0].indicators for r in self.others)]
+
+    def difference(self, other: str | RunResults, key: str) -> dict[str, Any]:
+        """Paired difference ``other - reference`` of one indicator (the comparison.json entry)."""
+        res = other if isinstance(other, RunResults) else self.results[self.names.index(other)]
+        return _difference(self.reference.values(key), res.values(key), key)
+
+    def differences(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """``{scenario: {indicator: {mean, ci95, relative, relative_ci95, share_better, n}}}``."""
+        keys = self.indicator_keys()
+        return {r.name: {k: self.difference(r, k) for k in keys} for r in self.others}
+
+    def municipality_differences(self) -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
+        """``{scenario: {municipality: {indicator: difference}}}`` for municipalities all scenarios share."""
+        ref = self.reference
+        out: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+        for r in self.others:
+            out[r.name] = {}
+            for m, ind in ref.outputs[0].by_municipality.items():
+                theirs = r.outputs[0].by_municipality.get(m)
+                if theirs is None:
+                    continue
+                out[r.name][m] = {k: _difference(ref.municipality_values(m, k), r.municipality_values(m, k), k)
+                                  for k in ind if k in theirs}
+        return out
+
+    def manifest(self) -> dict[str, Any]:
+        ref = self.reference
+        m = manifest_base()
+        m.update({
+            "reference": ref.name, "seed": ref.seed, "replications": len(ref.outputs),
+            "replication_indices": [ref.outputs[0].replication, ref.outputs[-1].replication],
+            "common_random_numbers": True, "paired_ci": "Student t on per-replication differences",
+            "scenario_sha256": {r.name: r.loaded.sha256 for r in self.results},
+            "scenario_files": {r.name: str(r.loaded.path) for r in self.results},
+            "overrides_all_scenarios": list(self.overrides), "parameter_uncertainty": ref.parameter_uncertainty,
+            "executor": ref.executor, "command": self.command, "wall_seconds": round(self.wall_seconds, 3),
+            "simulation_cpu_seconds": round(sum(o.cpu_seconds for r in self.results for o in r.outputs), 3),
+            "patients_simulated": int(sum(o.patients for r in self.results for o in r.outputs)),
+        })
+        if self.precision is not None:
+            m["precision"] = self.precision
+        m.update(self.extra_manifest)
+        return m
+
+    def folders(self) -> dict[str, str]:
+        """Scenario name -> its folder inside the comparison folder (``scenarios/<slug>``)."""
+        out: dict[str, str] = {}
+        for r in self.results:
+            base = s = slug(r.name)
+            n = 1
+            while s in out.values():
+                n += 1
+                s = f"{base}-{n}"
+            out[r.name] = s
+        return {k: f"scenarios/{v}" for k, v in out.items()}
+
+    def document(self) -> dict[str, Any]:
+        """The ``comparison.json`` document."""
+        return _clean({"reference": self.reference.name, "scenarios": self.names,
+                       "differences": self.differences(), "by_municipality": self.municipality_differences(),
+                       "folders": self.folders(), "manifest": self.manifest()})
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per scenario x indicator: the scenario's mean with CI and its difference from the reference."""
+        keys = self.indicator_keys()
+        rows = []
+        for r in self.results:
+            for k in keys:
+                s = summary(r.values(k))
+                d = self.difference(r, k) if r is not self.reference else None
+                lab = LABELS.get(k)
+                nan = float("nan")
+                rows.append({
+                    "scenario": r.name, "reference": r is self.reference, "indicator": k,
+                    "label_nb": lab.nb if lab else k, "label_en": lab.en if lab else k,
+                    "unit": lab.unit_en if lab else "", "mean": s["mean"], "ci95_low": s["ci95"][0],  # type: ignore[index]
+                    "ci95_high": s["ci95"][1], "n": s["n"],  # type: ignore[index]
+                    "difference": d["mean"] if d else nan, "difference_ci95_low": d["ci95"][0] if d else nan,
+                    "difference_ci95_high": d["ci95"][1] if d else nan, "relative": d["relative"] if d else nan,
+                    "relative_ci95_low": d["relative_ci95"][0] if d else nan,
+                    "relative_ci95_high": d["relative_ci95"][1] if d else nan,
+                    "share_better": (d["share_better"] if d and d["share_better"] is not None else nan),
+                    "better": BETTER.get(k, 0),
+                })
+        return rows
+
+    def to_dataframe(self) -> Any:
+        """:meth:`rows` as a pandas DataFrame (needs pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows())
+
+    def replications_dataframe(self) -> Any:
+        """Per-replication indicators of every scenario, stacked (pandas)."""
+        import pandas as pd
+
+        return pd.concat([r.to_dataframe() for r in self.results], ignore_index=True)
+
+    def write(self, out: str | Path = "results", lang: str = "nb", report: bool = True) -> Path:
+        """Write the comparison folder atomically under ``out``; returns its final path.
+
+        Holds ``comparison.json``, ``comparison.csv`` and ``scenarios/<slug>/`` (each scenario's
+        ``summary.json``, ``replications.csv``, ``daily.csv``, ``scenario.resolved.toml``). When
+        :mod:`hjemtilhjem.report` has ``write_compare_report(folder, comparison, lang)``, it is
+        called inside the folder before the rename.
+        """
+        folder = atomic_folder(out, f"compare-{slug(self.reference.name)}")
+        with folder as tmp:
+            for r in self.results:
+                write_into(r, tmp / self.folders()[r.name])
+            (tmp / "comparison.json").write_text(json.dumps(self.document(), indent=2, ensure_ascii=False) + "\n",
+                                                 encoding="utf-8")
+            _write_csv(tmp / "comparison.csv", self.rows())
+            (tmp / "figures").mkdir(exist_ok=True)
+            if report:
+                writer = getattr(importlib.import_module("hjemtilhjem.report"), "write_compare_report", None)
+                if writer is not None:
+                    writer(tmp, self, lang)
+        assert folder.final is not None
+        return folder.final
+
+
+def _unique_names(loaded: list[LoadedScenario]) -> list[LoadedScenario]:
+    """Give scenarios with the same name a suffix (" (2)"), so results can be keyed by name."""
+    seen: dict[str, int] = {}
+    out = []
+    for ls in loaded:
+        name = ls.scenario.name
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            meta = ls.scenario.scenario.model_copy(update={"name": f"{name} ({seen[name]})"})
+            ls = LoadedScenario(scenario=ls.scenario.model_copy(update={"scenario": meta}), path=ls.path,
+                                files=ls.files, overrides=ls.overrides, raw=ls.raw)
+        out.append(ls)
+    return out
+
+
+def run_together(scenarios: Sequence[Scenario], replications: Iterable[int], executor: Executor, seed: int,
+                 parameter_uncertainty: bool | None, quiet: bool = True, desc: str = "compare",
+                 bar: Any = None) -> list[list[ReplicationOutput]]:
+    """Run the same replications of several scenarios in one batch of work units.
+
+    Returns one list of outputs per scenario, in replication order. ``parameter_uncertainty=None``
+    uses each scenario's own setting.
+    """
+    reps = list(replications)
+    units = [WorkUnit(s, r, seed, s.scenario.parameter_uncertainty if parameter_uncertainty is None
+                      else parameter_uncertainty) for s in scenarios for r in reps]
+    own = bar is None
+    if own:
+        bar = progress_bar(len(units), desc, quiet)
+    try:
+        flat = executor.map(run_unit, units, bar.update)
+    finally:
+        if own:
+            bar.close()
+    return [flat[i * len(reps):(i + 1) * len(reps)] for i in range(len(scenarios))]
+
+
+def compare(base: str | Path | LoadedScenario | Scenario, *others: str | Path | LoadedScenario | Scenario,
+            replications: int | None = None, seed: int | None = None, jobs: int | None = None,
+            executor: str | Executor = "process", scheduler: str | None = None,
+            parameter_uncertainty: bool | None = None, overrides: Iterable[str] = (), quiet: bool = True,
+            command: str = "", precision: PrecisionRule | None = None) -> Comparison:
+    """Run a reference scenario and others on common random numbers.
+
+    Parameters
+    ----------
+    base, others
+        Paths to TOML files, loaded scenarios or :class:`Scenario` objects; ``base`` is the reference.
+    replications, seed
+        Default: the reference scenario's. Every scenario runs replications ``0..n-1`` with this seed.
+    overrides
+        ``key.path=value`` strings applied to *every* scenario (the CLI's ``--set``).
+    parameter_uncertainty
+        ``False`` uses point values of intervention effects everywhere; ``None`` each scenario's setting.
+    precision
+        Add replications in batches until the relative CI half-width target is met (see
+        :mod:`.precision`), on every scenario's mean of the rule's indicators.
+
+    Returns
+    -------
+    Comparison
+    """
+    overrides = tuple(overrides)
+    loaded: list[LoadedScenario] = []
+    errors: list[str] = []
+    for sc in (base, *others):
+        try:
+            loaded.append(_as_loaded(sc, overrides))
+        except ScenarioError as exc:
+            errors.extend(x for x in exc.messages if x not in errors)
+    if errors:
+        raise ScenarioError(errors)
+    if not others:
+        raise ValueError("compare needs a reference and at least one other scenario")
+    loaded = _unique_names(loaded)
+    ref = loaded[0].scenario.scenario
+    n = ref.replications if replications is None else replications
+    seed = ref.seed if seed is None else seed
+    scenarios = [ls.scenario for ls in loaded]
+    pu = [s.scenario.parameter_uncertainty if parameter_uncertainty is None else parameter_uncertainty
+          for s in scenarios]
+    ex = make_executor(executor, jobs, scheduler) if isinstance(executor, str) else executor
+    command = command or " ".join(["hjemtilhjem", *sys.argv[1:]])
+    t0 = time.perf_counter()
+    outputs: list[list[ReplicationOutput]] = [[] for _ in scenarios]
+
+    def batch(reps: range) -> None:
+        got = run_together(scenarios, reps, ex, seed, parameter_uncertainty, quiet,
+                           desc=f"compare {len(scenarios)} scenarios, replications {reps.start}-{reps.stop - 1}")
+        for acc, new in zip(outputs, got, strict=True):
+            acc.extend(new)
+
+    def values() -> list[dict[str, np.ndarray]]:
+        keys = precision.indicators if precision else ()
+        return [{k: np.array([o.indicators[k] for o in acc], dtype=float) for k in keys} for acc in outputs]
+
+    outcome = None
+    with session(ex):
+        if precision is None:
+            batch(range(n))
+        else:
+            outcome = run_until_precise(batch, values, n, precision, labels=[s.name for s in scenarios])
+    wall = time.perf_counter() - t0
+    results = [RunResults(loaded=ls, outputs=out, seed=seed, executor=ex.name, wall_seconds=wall,
+                          parameter_uncertainty=p, command=command,
+                          extra_manifest={"compared_with": loaded[0].scenario.name, "common_random_numbers": True,
+                                          **({"precision": outcome} if outcome else {})})
+               for ls, out, p in zip(loaded, outputs, pu, strict=True)]
+    return Comparison(results=results, wall_seconds=wall, command=command, precision=outcome, overrides=overrides)
+
