@@ -167,7 +167,7 @@ def difference_table(data: ReportData, lang: str = "nb") -> Table | None:
             diff_unit_txt = diff_unit(k, lang)
             if diff_unit_txt == "mill. kr per år" or diff_unit_txt == "million NOK per year":
                 diff_unit_txt = "mill. kr" if lang == "nb" else "million NOK"
-            rows.append([s.name, label(k, lang), f"{number(scaled(k, d['mean']), lang, 1 if kind(k) == 'share' else None)}"
+            rows.append([s.name if len(rows) == groups[-1] else "", label(k, lang), f"{number(scaled(k, d['mean']), lang, 1 if kind(k) == 'share' else None)}"
                          f" {diff_unit_txt}", ci(k, lo, hi, lang), rel_txt, share_txt])
     cap = (f"Parvis forskjell (scenario minus referansen «{data.reference.name}») per år, med 95 % "
            "konfidensintervall, relativ endring og andelen replikasjoner der scenarioet er bedre." if lang == "nb" else

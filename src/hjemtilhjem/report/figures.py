@@ -111,7 +111,7 @@ def _save(fig: Figure, folder: Path, name: str, title: str) -> str:
 def _num_formatter(lang: str, scale: float = 1.0) -> FuncFormatter:
     def f(x: float, _pos: int | None = None) -> str:
         v = x * scale
-        digits = 0 if abs(v) >= 10 or float(v).is_integer() else 1
+        digits = 0 if abs(v - round(v)) < 1e-9 else 1
         return number(v, lang, digits)
 
     return FuncFormatter(f)
@@ -137,7 +137,7 @@ def _occupancy(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
         return None
     title = text("report.occupied_beds", lang).split(" (")[0] + (" i sykehuset per dag" if lang == "nb"
                                                                   else " in hospital per day")
-    fig, ax = plt.subplots(figsize=(9.0, 4.2))
+    fig, ax = plt.subplots(figsize=(9.0, 4.4), layout="constrained")
     ref = with_daily[0]
     days = [dt.date.fromisoformat(d) for d in ref.dates]
     warm = [w for w in ref.daily.get("warmup", [])]
@@ -150,13 +150,13 @@ def _occupancy(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
         if "hospital_occupancy_p025" in s.daily:
             ax.fill_between(d, s.daily["hospital_occupancy_p025"], s.daily["hospital_occupancy_p975"], color=c,
                             alpha=0.18, linewidth=0, step="post",
-                            label=f"{text('report.band95', lang)}" + (f" ({s.name})" if data.is_comparison else ""))
+                            label=text("report.band95", lang) if i == 0 and not data.is_comparison else None)
         name = text("report.occupied_beds", lang) + (f" – {s.name}" if data.is_comparison else "")
         ax.step(d, s.daily["hospital_occupancy"], where="post", color=c, linewidth=1.3, label=name)
     if "staffed_beds" in ref.daily:
         ax.step(days, ref.daily["staffed_beds"], where="post", color="black", linestyle="--", linewidth=1.2,
                 label=text("report.staffed_beds", lang))
-    _title(fig, title)
+    ax.set_title(title, loc="left")
     ax.set_ylabel(text("report.beds_axis", lang))
     ax.set_xlabel(text("report.date", lang))
     ax.set_ylim(bottom=0)
@@ -167,9 +167,11 @@ def _occupancy(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
     ax.xaxis.set_major_formatter(FuncFormatter(
         lambda x, _p=None: f"{months[mdates.num2date(x).month - 1]}" + (
             f"\n{mdates.num2date(x).year}" if mdates.num2date(x).month == 1 else "")))
-    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=4 if not data.is_comparison else 2,
-              fontsize=8.5)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    handles, names = ax.get_legend_handles_labels()
+    if data.is_comparison:
+        handles.append(Patch(facecolor="#999999", alpha=0.35, label=text("report.band95", lang)))
+        names.append(text("report.band95", lang))
+    fig.legend(handles, names, loc="outside lower center", ncol=4 if not data.is_comparison else 3, fontsize=8.5)
     occ = ref.indicators.get("bed_occupancy", {})
     cor = ref.indicators.get("corridor_patient_days", {})
     beds = ref.resolved.get("hospital", {}).get("beds")
@@ -202,7 +204,7 @@ def _delayed_by_municipality(data: ReportData, lang: str) -> tuple[Figure, str, 
         return None
     cats = [*munis, text("report.all_municipalities", lang)]
     n_s = len(data.scenarios)
-    fig, ax = plt.subplots(figsize=(9.0, 1.0 + 0.42 * len(cats) * max(1, n_s) ** 0.6 + 0.4))
+    fig, ax = plt.subplots(figsize=(9.0, 1.0 + 0.42 * len(cats) * max(1, n_s) ** 0.6 + 0.4), layout="constrained")
     height = 0.8 / n_s
     for i, s in enumerate(data.scenarios):
         means, los, his = [], [], []
@@ -232,12 +234,11 @@ def _delayed_by_municipality(data: ReportData, lang: str) -> tuple[Figure, str, 
     ax.set_xlim(left=0)
     ax.xaxis.set_major_formatter(_num_formatter(lang))
     title = label(key, lang)
-    _title(fig, title)
+    ax.set_title(title, loc="left")
     ax.set_xlabel("døgn per 1000 innbyggere 67+ per år" if lang == "nb" else "days per 1000 inhabitants 67+ per year")
     if n_s > 1:
         handles, labels_ = ax.get_legend_handles_labels()
         ax.legend(handles, labels_, loc="lower right")
-    fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))
     if lang == "nb":
         cap = ("Liggedøgn for utskrivningsklare pasienter per 1000 innbyggere 67 år og eldre per år, per kommune "
                "og samlet, med 95 % konfidensintervall (streker). Kommunen betaler for hvert slikt døgn.")
@@ -257,8 +258,9 @@ def _forest(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
     if not keys:
         return None
     n_s = len(others)
-    fig, ax = plt.subplots(figsize=(9.0, 1.3 + 0.42 * len(keys) * max(1, n_s) ** 0.6))
+    fig, ax = plt.subplots(figsize=(9.0, 1.3 + 0.42 * len(keys) * max(1, n_s) ** 0.6), layout="constrained")
     height = 0.7 / n_s
+    labelled: set[str] = set()
     for i, s in enumerate(others):
         for j, k in enumerate(keys):
             d = diffs[s.name].get(k, {})
@@ -269,7 +271,8 @@ def _forest(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
             y = len(keys) - 1 - j - (i - (n_s - 1) / 2) * height
             ax.errorbar([rel * 100], [y], xerr=[[max(rel - lo, 0) * 100], [max(hi - rel, 0) * 100]], fmt="o",
                         color=_color(i + 1), ecolor=_color(i + 1), capsize=3, markersize=5, elinewidth=1.6,
-                        label=s.name if j == 0 or not ax.get_legend_handles_labels()[1] else None, zorder=3)
+                        label=s.name if s.name not in labelled else None, zorder=3)
+            labelled.add(s.name)
     ax.axvline(0, color="black", linewidth=1)
     ticks = []
     for k in keys:
@@ -286,10 +289,9 @@ def _forest(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
     ax.set_xlim(-lim, lim)
     ref = data.reference.name
     title = ("Endring fra referansen per indikator" if lang == "nb" else "Change from the reference by indicator")
-    _title(fig, title)
+    ax.set_title(title, loc="left")
     ax.set_xlabel(text("report.relative_change_axis", lang))
-    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=min(n_s, 3))
-    fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()))
+    fig.legend(loc="outside lower center", ncol=min(n_s, 3))
     if lang == "nb":
         cap = (f"Parvis forskjell fra referansen «{ref}» i prosent av referansens gjennomsnitt, med 95 % "
                "konfidensintervall. Punkter til venstre for null betyr lavere verdi; pilen ved hver indikator viser "
@@ -319,8 +321,9 @@ def _costs(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
     munis = data.municipalities
     has_iv = any(_mean(s, "cost_intervention_nok") > 0 for s in data.scenarios)
     right_cats = [*munis] + ([text("payer.intervention", lang)] if has_iv else [])
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(9.0, 4.4), gridspec_kw={"width_ratios": [1.2, max(len(right_cats),
-                                                                                                      1)]})
+    fig, axes = plt.subplots(2, 2, figsize=(9.0, 6.4), sharex="col",
+                             gridspec_kw={"width_ratios": [1.3, max(len(right_cats), 1)], "height_ratios": [2.2, 1]})
+    (ax0, ax1), (bx0, bx1) = axes
     n_s = len(data.scenarios)
     width = 0.8 / n_s
     for i, s in enumerate(data.scenarios):
@@ -331,6 +334,8 @@ def _costs(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
         ax0.bar([off], [net], width * 0.92, color=c, zorder=2)
         ax0.bar([off], [pay], width * 0.92, bottom=[net], color="white", edgecolor=c, hatch=PAYMENT_HATCH, zorder=2)
         ax0.text(off, net + pay, number(net + pay, lang, 0), ha="center", va="bottom", fontsize=7.5)
+        bx0.bar([off], [pay], width * 0.92, color="white", edgecolor=c, hatch=PAYMENT_HATCH, zorder=2)
+        bx0.text(off, pay, number(pay, lang, 2 if pay < 10 else 1), ha="center", va="bottom", fontsize=7.5)
         own, paid = [], []
         for m in munis:
             p = _mean(s, "delayed_payment_nok", m) / 1e6
@@ -342,16 +347,29 @@ def _costs(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
         x = [j + off for j in range(len(right_cats))]
         ax1.bar(x, own, width * 0.92, color=c, zorder=2, label=s.name)
         ax1.bar(x, paid, width * 0.92, bottom=own, color="white", edgecolor=c, hatch=PAYMENT_HATCH, zorder=2)
-    ax0.set_xticks([0])
-    ax0.set_xticklabels([text("payer.hospital", lang)])
-    ax0.set_xlim(-0.6, 0.6)
-    ax1.set_xticks(range(len(right_cats)))
-    ax1.set_xticklabels(right_cats, rotation=0 if len(right_cats) <= 7 else 30,
+        bx1.bar(x[:len(munis)], paid[:len(munis)], width * 0.92, color="white", edgecolor=c, hatch=PAYMENT_HATCH,
+                zorder=2)
+        if n_s <= 2:
+            for xx, p in zip(x[:len(munis)], paid[:len(munis)]):
+                bx1.text(xx, p, number(p, lang, 2 if p < 10 else 1), ha="center", va="bottom", fontsize=7)
+    bx0.set_xticks([0])
+    bx0.set_xticklabels([text("payer.hospital", lang)])
+    bx0.set_xlim(-0.6, 0.6)
+    bx1.set_xticks(range(len(right_cats)))
+    bx1.set_xticklabels(right_cats, rotation=0 if len(right_cats) <= 7 else 30,
                         ha="center" if len(right_cats) <= 7 else "right")
-    for ax in (ax0, ax1):
+    for ax in (ax0, ax1, bx0, bx1):
         ax.grid(axis="x", visible=False)
         ax.yaxis.set_major_formatter(_num_formatter(lang))
-        ax.set_ylabel(text("report.mnok_year", lang))
+    for ax in (bx0, bx1):
+        ax.margins(y=0.25)
+    ax0.set_ylabel(text("report.mnok_year", lang))
+    bx0.set_ylabel(text("report.mnok_year", lang))
+    ax0.set_title("Kostnader" if lang == "nb" else "Costs", loc="left", fontsize=9.5)
+    bx0.set_title(("Mottatt betaling" if lang == "nb" else "Payment received"), loc="left", fontsize=9.5)
+    bx1.set_title(("Betaling for utskrivningsklare, betalt av kommunene til sykehuset" if lang == "nb" else
+                   "Delayed-discharge payment, paid by the municipalities to the hospital"), loc="left",
+                  fontsize=9.5)
     title = "Kostnader per betaler" if lang == "nb" else "Costs by payer"
     _title(fig, title)
     handles = [Patch(facecolor=_color(i), label=s.name) for i, s in enumerate(data.scenarios)] if n_s > 1 else [
@@ -360,14 +378,14 @@ def _costs(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
                          label=("Betaling for utskrivningsklare: betalt av kommunen, mottatt av sykehuset"
                                 if lang == "nb" else "Delayed-day payment: paid by the municipality, "
                                                      "received by the hospital")))
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.01, 0.94), ncol=min(len(handles), 3),
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.01, 0.965), ncol=min(len(handles), 3),
                fontsize=8.5)
     pay = _mean(ref, "delayed_payment_nok")
-    fig.text(0.015, 0.855, ("Overføring fra kommunene til sykehuset: " if lang == "nb" else
+    fig.text(0.015, 0.915, ("Overføring fra kommunene til sykehuset: " if lang == "nb" else
                             "Transfer from the municipalities to the hospital: ")
              + f"{value('delayed_payment_nok', pay, lang)} {text('report.mnok_year', lang)}"
              + (f" ({ref.name})" if n_s > 1 else ""), fontsize=8.5, color="#333333")
-    fig.tight_layout(rect=(0, 0, 1, 0.83))
+    fig.tight_layout(rect=(0, 0, 1, 0.91))
     net = _mean(ref, "cost_hospital_nok")
     if lang == "nb":
         cap = (f"Kostnader per år i millioner kroner for sykehuset og hver kommune{' og tiltaket' if has_iv else ''}. "
@@ -427,7 +445,7 @@ def _flow_panel(ax: plt.Axes, s: ScenarioData, lang: str) -> None:
                else "#7a9cc6")
     # readmissions: back from the community (destinations) to hospital, below the boxes
     _arrow(ax, (7.6, 0.35), (5.0, 2.55), f.get("readmissions", 0), big, rad=-0.35, color="#D55E00")
-    ax.text(5.0, 0.55, f"{text('flow.readmissions', lang)}: {n('readmissions')}", ha="right", va="center",
+    ax.text(4.85, 2.2, f"{text('flow.readmissions', lang)}: {n('readmissions')}", ha="right", va="center",
             fontsize=8.3, color="#a33f00", fontweight="bold", zorder=4)
     _box(ax, 0.85, 3.3, 1.5, 1.0, text("flow.acute_events", lang), n("acute_events"), "#f2f2f2")
     ax.text(0.85, 2.6, f"({text('flow.triage', lang).lower()})", ha="center", va="top", fontsize=7.3,
@@ -475,7 +493,7 @@ def _readmission(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
     with_curve = [s for s in data.scenarios if any(k.startswith("readmitted_by_day.") for k in s.flows)]
     if not with_curve:
         return None
-    fig, ax = plt.subplots(figsize=(9.0, 4.2))
+    fig, ax = plt.subplots(figsize=(9.0, 4.2), layout="constrained")
     styles = ("-", "--", ":", "-.")
     groups = [*with_curve[0].groups, "all"]
     days = list(range(31))
@@ -495,9 +513,8 @@ def _readmission(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
     ax.set_xlabel(text("report.days_after_discharge", lang))
     ax.set_ylabel(text("report.share_readmitted", lang))
     title = "Tid til reinnleggelse" if lang == "nb" else "Time to readmission"
-    _title(fig, title)
+    ax.set_title(title, loc="left")
     ax.legend(loc="upper left", fontsize=8.5, ncol=1 if len(with_curve) == 1 else 2)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
     r = data.reference.indicators.get("readmission_30d", {})
     if lang == "nb":
         cap = ("Kumulativ andel av utskrevne pasienter (i live, ikke til langtidsplass) som er lagt inn igjen "

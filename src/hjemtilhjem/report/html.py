@@ -15,6 +15,7 @@ from .content import (Table, difference_sentences, difference_table, flow_table,
                       municipality_table, provenance, run_sentences, sources, stress)
 from .data import ReportData
 from .figures import ReportFigure
+from .numbers import number
 
 __all__ = ["render_html", "CSS"]
 
@@ -143,7 +144,7 @@ def render_html(data: ReportData, figures: list[ReportFigure], lang: str = "nb")
         tables += 1
         parts.append(_table(dt_, tables, lang))
     parts.append(f"<p><b>{_e(text('report.how_to_read', lang))}.</b> "
-                 f"{_e(text('report.how_to_read_text', lang, warmup=m.get('warmup_days')))}</p></section>")
+                 f"{_e(text('report.how_to_read_text', lang, warmup=number(m.get('warmup_days'), lang)))}</p></section>")
 
     # figures
     parts.append(f'<section id="figures"><h2>{_e(text("report.figures", lang))}</h2>')

@@ -7,6 +7,7 @@ from .content import (Table, difference_sentences, difference_table, flow_table,
                       municipality_table, provenance, run_sentences, sources, stress)
 from .data import ReportData
 from .figures import ReportFigure
+from .numbers import number
 
 __all__ = ["render_markdown"]
 
@@ -45,7 +46,7 @@ def render_markdown(data: ReportData, figures: list[ReportFigure], lang: str = "
         n += 1
         lines += [f"### {text('report.differences', lang)}", ""] + _table(dt_, n, lang)
     lines += [f"**{text('report.how_to_read', lang)}.** "
-              f"{text('report.how_to_read_text', lang, warmup=m.get('warmup_days'))}", ""]
+              f"{text('report.how_to_read_text', lang, warmup=number(m.get('warmup_days'), lang))}", ""]
     lines += [f"## {text('report.figures', lang)}", ""]
     for i, f in enumerate(figures, 1):
         lines += [f"![{f.title}](figures/{f.name}.svg)", "",

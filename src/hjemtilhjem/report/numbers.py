@@ -71,7 +71,7 @@ def value(key: str, x: Any, lang: str = "nb") -> str:
     if k == "share":
         return number(v, lang, 1)
     if k == "nok":
-        return number(v, lang, 1 if abs(v) >= 10 else 2)
+        return number(v, lang, 0 if abs(v) >= 100 else 1 if abs(v) >= 10 else 2)
     return number(v, lang)
 
 
@@ -84,7 +84,7 @@ def _joint_digits(key: str, *xs: Any) -> int | None:
     if kind(key) == "share":
         return 1
     if kind(key) == "nok":
-        return 1 if m >= 10 else 2
+        return 0 if m >= 100 else 1 if m >= 10 else 2
     return 0 if m >= 99.95 else (1 if m >= 9.995 else (2 if m >= 0.9995 else 3))
 
 
