@@ -115,7 +115,7 @@ def test_flows_in_summary_are_consistent(run_folder: Path) -> None:
     direct = f["triage_hospital"] + f["kad_to_hospital"] + f["readmissions"]
     assert f["hospital_admissions"] == pytest.approx(direct, rel=0.03)
     curve = [f[f"readmitted_by_day.all.{d}"] for d in range(31)]
-    assert curve[0] == 0.0 and all(b >= a for a, b in zip(curve, curve[1:]))
+    assert curve[0] == 0.0 and all(b >= a for a, b in zip(curve, curve[1:], strict=False))
 
 
 def test_readmission_curve_matches_indicator(run_folder: Path) -> None:

@@ -91,6 +91,6 @@ def flows(log: LogArrays, ctx: Context, groups: list[str]) -> dict[str, float]:
             curve = (sel[None, :] <= days[:, None]).mean(axis=1)
         else:
             curve = np.full(len(days), np.nan)
-        for d, v in zip(range(CURVE_DAYS + 1), curve.tolist()):
+        for d, v in zip(range(CURVE_DAYS + 1), curve.tolist(), strict=False):
             out[f"readmitted_by_day.{gname}.{d}"] = float(v)
     return out

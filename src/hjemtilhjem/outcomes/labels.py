@@ -186,7 +186,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "report.lower_is_better": ("lavere er bedre", "lower is better"),
     "report.higher_is_better": ("høyere er bedre", "higher is better"),
     "report.no_data": ("ingen data", "no data"),
-    "report.missing_figure": ("Figuren mangler data i resultatmappen.", "The results folder lacks data for this figure."),
+    "report.missing_figure": ("Figuren mangler data i resultatmappen.",
+                              "The results folder lacks data for this figure."),
 }
 
 #: verbs for citable sentences: (decrease, increase, no change) in nb and en

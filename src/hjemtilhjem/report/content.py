@@ -77,12 +77,16 @@ def run_sentences(s: ScenarioData, lang: str = "nb") -> list[str]:
 
 def _diff_phrase(key: str, d: dict[str, Any], lang: str) -> tuple[str, bool]:
     """("reduserer X med 812 døgn per år (95 % KI 640–985)", clear) for a paired difference."""
-    mean = d.get("mean")
-    lo, hi = d.get("ci95") or [None, None]
+    mean = float(d["mean"])
+    lo_, hi_ = d.get("ci95") or [None, None]
+    if is_missing(lo_) or is_missing(hi_):
+        lo, hi, clear = float("nan"), float("nan"), False
+    else:
+        lo, hi = float(lo_), float(hi_)
+        clear = lo > 0 or hi < 0
     dec, inc, chg = VERBS[lang]
     name = sentence_label(key, lang)
     unit = diff_unit(key, lang)
-    clear = not (is_missing(lo) or is_missing(hi)) and (lo > 0 or hi < 0)
     by = "med" if lang == "nb" else "by"
     if clear:
         sign = -1.0 if mean < 0 else 1.0
@@ -94,8 +98,8 @@ def _diff_phrase(key: str, d: dict[str, Any], lang: str) -> tuple[str, bool]:
         mag = number(scaled(key, mean), lang, 1 if kind(key) == "share" else None)
         phrase = f"{chg} {name} {by} {mag} {unit} ({_ci_text(lang)} {ci(key, lo, hi, lang)})"
     rel = d.get("relative")
-    if not is_missing(rel) and kind(key) != "share":
-        pct = number(abs(rel) * 100 if clear else rel * 100, lang, 1)
+    if rel is not None and not is_missing(rel) and kind(key) != "share":
+        pct = number(abs(float(rel)) * 100 if clear else float(rel) * 100, lang, 1)
         phrase = phrase[:-1] + f"; {pct}{_pct(lang)})"
     return phrase, clear
 
@@ -149,7 +153,8 @@ def difference_table(data: ReportData, lang: str = "nb") -> Table | None:
     diffs = data.comparison.get("differences", {})
     header = [text("report.scenario", lang), text("report.indicator", lang), text("report.difference", lang),
               text("report.ci", lang), text("report.relative", lang), text("report.share_better", lang)]
-    rows, groups = [], []
+    rows: list[list[str]] = []
+    groups: list[int] = []
     for s in data.scenarios[1:]:
         groups.append(len(rows))
         for k in TABLE_KEYS:
@@ -167,7 +172,8 @@ def difference_table(data: ReportData, lang: str = "nb") -> Table | None:
             diff_unit_txt = diff_unit(k, lang)
             if diff_unit_txt == "mill. kr per år" or diff_unit_txt == "million NOK per year":
                 diff_unit_txt = "mill. kr" if lang == "nb" else "million NOK"
-            rows.append([s.name if len(rows) == groups[-1] else "", label(k, lang), f"{number(scaled(k, d['mean']), lang, 1 if kind(k) == 'share' else None)}"
+            diff_txt = number(scaled(k, d["mean"]), lang, 1 if kind(k) == "share" else None)
+            rows.append([s.name if len(rows) == groups[-1] else "", label(k, lang), f"{diff_txt}"
                          f" {diff_unit_txt}", ci(k, lo, hi, lang), rel_txt, share_txt])
     cap = (f"Parvis forskjell (scenario minus referansen «{data.reference.name}») per år, med 95 % "
            "konfidensintervall, relativ endring og andelen replikasjoner der scenarioet er bedre." if lang == "nb" else
@@ -185,7 +191,8 @@ def municipality_table(data: ReportData, lang: str = "nb") -> Table | None:
     multi = len(data.scenarios) > 1
     header = [text("report.municipality", lang)] + ([text("report.scenario", lang)] if multi else [])
     header += [f"{label(k, lang)} ({value_unit(k, lang)})" for k in keys]
-    rows, groups = [], []
+    rows: list[list[str]] = []
+    groups: list[int] = []
     for m in munis:
         groups.append(len(rows))
         for i, s in enumerate(data.scenarios):
@@ -235,7 +242,8 @@ def provenance(s: ScenarioData, lang: str = "nb") -> list[tuple[str, str]]:
         ("Replikasjoner" if nb else "Replications", g("replications")),
         ("Målt periode" if nb else "Measured period", f"{number(m.get('horizon_days'), lang)} "
                                                       f"{'dager' if nb else 'days'}"),
-        ("Innsvingingsperiode" if nb else "Warm-up", f"{number(m.get('warmup_days'), lang)} {'dager' if nb else 'days'}"),
+        ("Innsvingingsperiode" if nb else "Warm-up",
+         f"{number(m.get('warmup_days'), lang)} {'dager' if nb else 'days'}"),
         ("Startdato" if nb else "Start date", g("start_date")),
         ("Parameterusikkerhet" if nb else "Parameter uncertainty",
          "–" if m.get("parameter_uncertainty") is None else (yes if m.get("parameter_uncertainty") else no)),
@@ -322,8 +330,9 @@ def stress(data: ReportData, lang: str = "nb") -> list[tuple[str, str]]:
             f"{number(_sum_capacity(r, 'short_term_beds'), lang, 0)} korttidsplasser, "
             f"{number(_sum_capacity(r, 'long_term_beds'), lang, 0)} langtidsplasser. Hvert tall i scenariofilen har "
             f"kilde eller er merket som anslag; {len(sources(data))} kilder er listet nedenfor.")))
-        exp = (f"{m.get('replications')} replikasjoner per scenario, målt periode {number(m.get('horizon_days'), lang)}"
-               f" dager etter {number(m.get('warmup_days'), lang)} dagers innsvinging, frø {m.get('seed')}. Scenarioene "
+        exp = (f"{m.get('replications')} replikasjoner per scenario, målt periode "
+               f"{number(m.get('horizon_days'), lang)} dager etter {number(m.get('warmup_days'), lang)} dagers "
+               f"innsvinging, frø {m.get('seed')}. Scenarioene "
                "deler tilfeldige tall (felles slumptall per aktivitet), så forskjeller er parvise. "
                + ("Tiltakseffekter trekkes per replikasjon fra sin usikkerhetsfordeling. "
                   if m.get("parameter_uncertainty") else "Tiltakseffekter er satt til punktestimatet. "))
@@ -333,7 +342,8 @@ def stress(data: ReportData, lang: str = "nb") -> list[tuple[str, str]]:
         out.append(("4. Eksperimenter", exp))
         out.append(("5. Implementering", (
             f"hjemtilhjem {m.get('model_version')} (Python {m.get('python')}, SimPy {m.get('simpy')}), diskret "
-            f"hendelsessimulering med hendelseslogg; indikatorene beregnes fra loggen. Kjørt med «{m.get('executor')}»; "
+            "hendelsessimulering med hendelseslogg; indikatorene beregnes fra loggen. "
+            f"Kjørt med «{m.get('executor')}»; "
             "samme frø gir identiske resultater på alle kjøremiljøer.")))
     else:
         out.append(("1. Objectives", (
@@ -342,8 +352,8 @@ def stress(data: ReportData, lang: str = "nb") -> list[tuple[str, str]]:
             f"{len(munis)} municipalities ({', '.join(munis)}). Scenarios: {scen}.")))
         out.append(("2. Model logic", (
             "Each acute event is triaged by the GP/out-of-hours service to hospital, a municipal acute bed (KAD) or "
-            "treatment at home. In hospital the patient stays until treatment ends (ready for discharge); a patient who "
-            "needs a municipal service (home care, short-term stay, rehabilitation, long-term care) waits in the "
+            "treatment at home. In hospital the patient stays until treatment ends (ready for discharge); a patient "
+            "who needs a municipal service (home care, short-term stay, rehabilitation, long-term care) waits in the "
             "hospital bed until a place is free, and the municipality pays for each such day. Hospital beds are a soft "
             "capacity (corridor patients are counted); municipal places are hard capacities with queues. After "
             f"discharge a patient may be readmitted or die within 30 days. Patient groups: {', '.join(groups)}.")))
@@ -352,10 +362,12 @@ def stress(data: ReportData, lang: str = "nb") -> list[tuple[str, str]]:
             f"{number(r.get('hospital', {}).get('beds'), lang, 0)} staffed hospital beds; "
             f"{number(_sum_capacity(r, 'kad_beds'), lang, 0)} KAD beds, "
             f"{number(_sum_capacity(r, 'short_term_beds'), lang, 0)} short-term places, "
-            f"{number(_sum_capacity(r, 'long_term_beds'), lang, 0)} long-term places. Every figure in the scenario file "
+            f"{number(_sum_capacity(r, 'long_term_beds'), lang, 0)} long-term places. Every figure in the scenario "
+            "file "
             f"names a source or is marked as an estimate; {len(sources(data))} sources are listed below.")))
-        exp = (f"{m.get('replications')} replications per scenario, measured period {number(m.get('horizon_days'), lang)}"
-               f" days after a warm-up of {number(m.get('warmup_days'), lang)} days, seed {m.get('seed')}. Scenarios "
+        exp = (f"{m.get('replications')} replications per scenario, measured period "
+               f"{number(m.get('horizon_days'), lang)} days after a warm-up of {number(m.get('warmup_days'), lang)} "
+               f"days, seed {m.get('seed')}. Scenarios "
                "share random numbers (common random numbers per activity), so differences are paired. "
                + ("Intervention effects are drawn per replication from their uncertainty distribution. "
                   if m.get("parameter_uncertainty") else "Intervention effects are set to their point estimate. "))

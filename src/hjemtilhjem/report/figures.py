@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -44,7 +45,8 @@ FOREST_KEYS = ("delayed_days", "corridor_patient_days", "bed_occupancy", "los_me
 _MONTHS = {"nb": ("jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des"),
            "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")}
 
-_RC = {"font.family": "DejaVu Sans", "font.size": 9.5, "axes.titlesize": 11.5, "axes.titleweight": "bold",
+_RC: dict[str, Any] = {
+       "font.family": "DejaVu Sans", "font.size": 9.5, "axes.titlesize": 11.5, "axes.titleweight": "bold",
        "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "grid.color": "#dddddd",
        "grid.linewidth": 0.6, "legend.frameon": False, "svg.fonttype": "path", "svg.hashsalt": "hjemtilhjem",
        "figure.dpi": 100, "savefig.dpi": 150, "hatch.linewidth": 0.8}
@@ -121,6 +123,11 @@ def _title(fig: Figure, title: str) -> None:
     fig.suptitle(title, x=0.01, y=0.995, ha="left", va="top", fontsize=11.5, fontweight="bold")
 
 
+def _dates(iso: list[str]) -> list[float]:
+    """ISO dates as matplotlib date numbers."""
+    return [float(mdates.date2num(dt.date.fromisoformat(x))) for x in iso]
+
+
 def _color(i: int) -> str:
     return COLORS[i % len(COLORS)]
 
@@ -139,13 +146,13 @@ def _occupancy(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
                                                                   else " in hospital per day")
     fig, ax = plt.subplots(figsize=(9.0, 4.4), layout="constrained")
     ref = with_daily[0]
-    days = [dt.date.fromisoformat(d) for d in ref.dates]
+    days = _dates(ref.dates)
     warm = [w for w in ref.daily.get("warmup", [])]
     if warm and any(w > 0 for w in warm):
         end = days[sum(1 for w in warm if w > 0)] if sum(1 for w in warm if w > 0) < len(days) else days[-1]
         ax.axvspan(days[0], end, color="#eeeeee", zorder=0, label=text("report.warmup", lang))
     for i, s in enumerate(with_daily):
-        d = [dt.date.fromisoformat(x) for x in s.dates]
+        d = _dates(s.dates)
         c = _color(i)
         if "hospital_occupancy_p025" in s.daily:
             ax.fill_between(d, s.daily["hospital_occupancy_p025"], s.daily["hospital_occupancy_p975"], color=c,
@@ -177,21 +184,23 @@ def _occupancy(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
     beds = ref.resolved.get("hospital", {}).get("beds")
     warmup = ref.manifest.get("warmup_days")
     if lang == "nb":
-        cap = (f"Gjennomsnittlig antall pasienter i sykehus per dag (linje) og området som 95 % av replikasjonene "
-               f"ligger innenfor (skygge), mot bemannede senger (stiplet"
+        cap = ("Gjennomsnittlig antall pasienter i sykehus per dag (linje) og området som 95 % av replikasjonene "
+               "ligger innenfor (skygge), mot bemannede senger (stiplet"
                + (f", {number(beds, lang)} senger" if beds else "") + "). "
                f"Grått felt: innsvingingsperioden på {number(warmup, lang)} dager, som ikke inngår i indikatorene. ")
         if occ:
+            lo, hi = occ["ci95"]
             cap += (f"Beleggsprosent i {ref.name}: {value('bed_occupancy', occ['mean'], lang)} % "
-                    f"(95 % KI {fmt_ci('bed_occupancy', *occ['ci95'], lang)} %); korridorpasientdøgn: "
+                    f"(95 % KI {fmt_ci('bed_occupancy', lo, hi, lang)} %); korridorpasientdøgn: "
                     f"{value('corridor_patient_days', cor.get('mean'), lang)} per år.")
     else:
-        cap = (f"Mean number of patients in hospital per day (line) and the range holding 95% of replications "
-               f"(shade), against staffed beds (dashed" + (f", {number(beds, lang)} beds" if beds else "") + "). "
+        cap = ("Mean number of patients in hospital per day (line) and the range holding 95% of replications "
+               "(shade), against staffed beds (dashed" + (f", {number(beds, lang)} beds" if beds else "") + "). "
                f"Grey: the warm-up of {number(warmup, lang)} days, left out of the indicators. ")
         if occ:
+            lo, hi = occ["ci95"]
             cap += (f"Bed occupancy in {ref.name}: {value('bed_occupancy', occ['mean'], lang)}% "
-                    f"(95% CI {fmt_ci('bed_occupancy', *occ['ci95'], lang)}%); corridor patient days: "
+                    f"(95% CI {fmt_ci('bed_occupancy', lo, hi, lang)}%); corridor patient days: "
                     f"{value('corridor_patient_days', cor.get('mean'), lang)} per year.")
     return fig, title, cap
 
@@ -219,11 +228,11 @@ def _delayed_by_municipality(data: ReportData, lang: str) -> tuple[Figure, str, 
         his.append((e.get("ci95") or [None, None])[1])
         y = [len(cats) - 1 - j - (i - (n_s - 1) / 2) * height for j in range(len(cats))]
         mv = [float("nan") if v is None else v for v in means]
-        err = [[0 if (v is None or lo is None) else max(v - lo, 0) for v, lo in zip(means, los)],
-               [0 if (v is None or hi is None) else max(hi - v, 0) for v, hi in zip(means, his)]]
+        err = [[0 if (v is None or lo is None) else max(v - lo, 0) for v, lo in zip(means, los, strict=False)],
+               [0 if (v is None or hi is None) else max(hi - v, 0) for v, hi in zip(means, his, strict=False)]]
         ax.barh(y, mv, height=height * 0.92, color=_color(i), label=s.name, zorder=2)
         ax.errorbar(mv, y, xerr=err, fmt="none", ecolor="#333333", elinewidth=1, capsize=2.5, zorder=3)
-        for yy, v, hi in zip(y, means, his):
+        for yy, v, hi in zip(y, means, his, strict=False):
             if v is not None and not math.isnan(v):
                 ax.text(max(v, hi if hi is not None else v) * 1.0 + 0.01 * max(filter(None, his), default=1), yy,
                         f" {number(v, lang)}", va="center", fontsize=8, color="#333333")
@@ -350,7 +359,7 @@ def _costs(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
         bx1.bar(x[:len(munis)], paid[:len(munis)], width * 0.92, color="white", edgecolor=c, hatch=PAYMENT_HATCH,
                 zorder=2)
         if n_s <= 2:
-            for xx, p in zip(x[:len(munis)], paid[:len(munis)]):
+            for xx, p in zip(x[:len(munis)], paid[:len(munis)], strict=False):
                 bx1.text(xx, p, number(p, lang, 2 if p < 10 else 1), ha="center", va="bottom", fontsize=7)
     bx0.set_xticks([0])
     bx0.set_xticklabels([text("payer.hospital", lang)])
@@ -394,7 +403,8 @@ def _costs(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
                f"I {ref.name} overføres {value('delayed_payment_nok', pay, lang)} mill. kr per år; sykehusets "
                f"kostnader etter mottatt betaling er {value('cost_hospital_nok', net, lang)} mill. kr.")
     else:
-        cap = (f"Costs per year in million NOK for the hospital and each municipality{' and the intervention' if has_iv else ''}. "
+        cap = ("Costs per year in million NOK for the hospital and each municipality"
+               f"{' and the intervention' if has_iv else ''}. "
                f"Hatched: the delayed-discharge payment, a transfer from the municipalities to the hospital – an "
                f"expense for the municipalities that covers part of the hospital's costs. In {ref.name} "
                f"{value('delayed_payment_nok', pay, lang)} million NOK a year is transferred; the hospital's cost net "
@@ -436,11 +446,11 @@ def _flow_panel(ax: plt.Axes, s: ScenarioData, lang: str) -> None:
     ax.set_ylim(0, 6.8)
     ax.axis("off")
     _arrow(ax, (1.55, 3.3), (4.15, 3.3), f.get("triage_hospital", 0), big)
-    _arrow(ax, (1.55, 3.55), (2.75, 5.25), f.get("triage_kad", 0), big)
-    _arrow(ax, (1.55, 3.05), (2.75, 1.35), f.get("triage_home", 0), big)
-    _arrow(ax, (3.25, 4.95), (4.6, 3.9), f.get("kad_to_hospital", 0), big)
+    _arrow(ax, (1.4, 3.85), (2.1, 5.45), f.get("triage_kad", 0), big)
+    _arrow(ax, (1.4, 2.75), (2.1, 1.15), f.get("triage_home", 0), big)
+    _arrow(ax, (3.9, 5.3), (4.75, 3.95), f.get("kad_to_hospital", 0), big)
     dest_y = [5.95, 4.95, 3.95, 2.95, 1.95, 0.95]
-    for key, y in zip(_DESTS, dest_y):
+    for key, y in zip(_DESTS, dest_y, strict=False):
         _arrow(ax, (5.85, 3.3), (7.55, y), f.get(key, 0), big, color="#c9a25f" if key == "deaths_in_hospital"
                else "#7a9cc6")
     # readmissions: back from the community (destinations) to hospital, below the boxes
@@ -458,7 +468,7 @@ def _flow_panel(ax: plt.Axes, s: ScenarioData, lang: str) -> None:
             color="#333333")
     _box(ax, 3.0, 1.1, 1.75, 0.95, text("flow.triage_home", lang), n("triage_home"), "#f2f2f2")
     _box(ax, 5.0, 3.3, 1.7, 1.2, text("flow.hospital_admissions", lang), n("hospital_admissions"), "#dbe8f6")
-    for key, y in zip(_DESTS, dest_y):
+    for key, y in zip(_DESTS, dest_y, strict=False):
         _box(ax, 8.6, y, 2.1, 0.78, text(f"flow.{key}", lang), n(key),
              "#f6ead6" if key == "deaths_in_hospital" else "#eef3f9")
     ax.text(0.0, 6.5, s.name, fontsize=9.5, fontweight="bold", ha="left")
@@ -469,7 +479,7 @@ def _flows(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
     if not with_flows:
         return None
     fig, axes = plt.subplots(len(with_flows), 1, figsize=(9.0, 4.6 * len(with_flows)), squeeze=False)
-    for ax, s in zip(axes[:, 0], with_flows):
+    for ax, s in zip(axes[:, 0], with_flows, strict=False):
         _flow_panel(ax, s, lang)
     title = "Pasientforløpet: strømmer per år" if lang == "nb" else "The pathway: flows per year"
     fig.suptitle(title, x=0.01, ha="left", fontsize=11.5, fontweight="bold")
@@ -504,7 +514,7 @@ def _readmission(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
                 continue
             c = "black" if g == "all" else _color(gi)
             name = text(f"group.{g}", lang) + (f" – {s.name}" if len(with_curve) > 1 else "")
-            ax.plot(days, [v * 100 for v in ys], color=c, linestyle=styles[si % len(styles)],
+            ax.plot(days, [100 * float(v or 0.0) for v in ys], color=c, linestyle=styles[si % len(styles)],
                     linewidth=2.2 if g == "all" else 1.5, label=name)
     ax.set_xlim(0, 30)
     ax.set_ylim(bottom=0)

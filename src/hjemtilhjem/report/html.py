@@ -11,8 +11,18 @@ import re
 
 from .. import __version__
 from ..outcomes.labels import text
-from .content import (Table, difference_sentences, difference_table, flow_table, indicator_table,
-                      municipality_table, provenance, run_sentences, sources, stress)
+from .content import (
+    Table,
+    difference_sentences,
+    difference_table,
+    flow_table,
+    indicator_table,
+    municipality_table,
+    provenance,
+    run_sentences,
+    sources,
+    stress,
+)
 from .data import ReportData
 from .figures import ReportFigure
 from .numbers import number
@@ -58,7 +68,8 @@ dl.prov dd { margin: 0; word-break: break-all; }
 .stress dd { margin: 2px 0 0 0; }
 ol.sources { font-size: 0.85rem; padding-left: 20px; }
 ol.sources code, dl.prov code { font-size: 0.85em; }
-footer { margin-top: 40px; font-size: 0.8rem; color: var(--muted); border-top: 1px solid var(--line); padding-top: 8px; }
+footer { margin-top: 40px; font-size: 0.8rem; color: var(--muted); border-top: 1px solid var(--line);
+         padding-top: 8px; }
 @page { size: A4; margin: 14mm 13mm 16mm; }
 @media print {
   html { font-size: 10.5pt; }
@@ -68,6 +79,11 @@ footer { margin-top: 40px; font-size: 0.8rem; color: var(--muted); border-top: 1
   h3 { break-after: avoid; }
   tr, .findings li { break-inside: avoid; page-break-inside: avoid; }
   table { font-size: 8.6pt; }
+  table.wide { font-size: 7.6pt; }
+  table.wide td.num { white-space: normal; }
+  th, td { padding: 3px 5px; }
+  .table-wrap { overflow: visible; }
+  #municipalities, #flows, .findings { break-inside: avoid; page-break-inside: avoid; }
   figure { margin: 10px 0 16px; }
   a { color: inherit; text-decoration: none; }
   section.page-break { break-before: page; page-break-before: always; }
@@ -83,8 +99,10 @@ def _e(s: object) -> str:
     return html.escape(str(s), quote=True)
 
 
-def _table(t: Table, number: int, lang: str) -> str:
-    out = ['<div class="table-wrap"><table>', f"<caption><b>{_e(text('report.table', lang))} {number}.</b> {_e(t.caption)}</caption>",
+def _table(t: Table, index: int, lang: str) -> str:
+    wide = ' class="wide"' if len(t.header) > 6 else ""
+    out = [f'<div class="table-wrap"><table{wide}>',
+           f"<caption><b>{_e(text('report.table', lang))} {index}.</b> {_e(t.caption)}</caption>",
            "<thead><tr>"]
     for i, h in enumerate(t.header):
         cls = ' class="num"' if i < len(t.numeric) and t.numeric[i] else ""
@@ -143,8 +161,8 @@ def render_html(data: ReportData, figures: list[ReportFigure], lang: str = "nb")
         parts.append(f"<h3>{_e(text('report.differences', lang))}</h3>")
         tables += 1
         parts.append(_table(dt_, tables, lang))
-    parts.append(f"<p><b>{_e(text('report.how_to_read', lang))}.</b> "
-                 f"{_e(text('report.how_to_read_text', lang, warmup=number(m.get('warmup_days'), lang)))}</p></section>")
+    how = text("report.how_to_read_text", lang, warmup=number(m.get("warmup_days"), lang))
+    parts.append(f"<p><b>{_e(text('report.how_to_read', lang))}.</b> {_e(how)}</p></section>")
 
     # figures
     parts.append(f'<section id="figures"><h2>{_e(text("report.figures", lang))}</h2>')

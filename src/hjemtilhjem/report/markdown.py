@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from ..outcomes.labels import text
-from .content import (Table, difference_sentences, difference_table, flow_table, indicator_table,
-                      municipality_table, provenance, run_sentences, sources, stress)
+from .content import (
+    Table,
+    difference_sentences,
+    difference_table,
+    flow_table,
+    indicator_table,
+    municipality_table,
+    provenance,
+    run_sentences,
+    sources,
+    stress,
+)
 from .data import ReportData
 from .figures import ReportFigure
 from .numbers import number
@@ -16,8 +26,8 @@ def _cell(s: str) -> str:
     return s.replace("|", "\\|").replace("\n", " ")
 
 
-def _table(t: Table, number: int, lang: str) -> list[str]:
-    lines = [f"*{text('report.table', lang)} {number}. {t.caption}*", ""]
+def _table(t: Table, index: int, lang: str) -> list[str]:
+    lines = [f"*{text('report.table', lang)} {index}. {t.caption}*", ""]
     lines.append("| " + " | ".join(_cell(h) for h in t.header) + " |")
     lines.append("|" + "|".join("---:" if i < len(t.numeric) and t.numeric[i] else "---"
                                 for i in range(len(t.header))) + "|")
