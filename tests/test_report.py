@@ -224,3 +224,31 @@ def test_report_renders_in_headless_chromium(which: str, run_folder: Path, compa
     dark = (img.mean(axis=2) < 0.5).mean()
     assert dark > 0.005, "almost no text or figure ink on the page"
     assert np.isfinite(img).all()
+
+
+def test_report_without_flows_leaves_those_figures_out(run_folder: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "old"
+    shutil.copytree(run_folder, folder)
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    del summary["flows"]
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    (folder / "daily.csv").unlink()
+    shutil.rmtree(folder / "figures")
+    write_report(folder, "nb")
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert html.count("<svg") == 2  # delayed days by municipality, costs
+    assert 'id="fig-pathway_flows"' not in html and 'id="fig-occupancy"' not in html
+
+
+def test_failing_report_keeps_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import hjemtilhjem.report as report
+
+    def broken(*_a: object, **_k: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(report, "write_report", broken)
+    assert cli_main(["run", str(TINY), "--out", str(tmp_path), "-r", "1", "--quiet", "--executor", "serial"]) == 0
+    (folder,) = [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
+    assert (folder / "summary.json").is_file()
+    assert "report not written" in capsys.readouterr().err

@@ -6,6 +6,7 @@ Every report is built from the files of a results folder (:func:`write_report`),
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -43,11 +44,21 @@ def write_report(folder: str | Path, lang: str = "nb") -> dict[str, Path]:
     return {"html": html_path, "markdown": md_path, "figures": figs}  # type: ignore[dict-item]
 
 
-def write_run_report(folder: Path, results: Any = None, lang: str = "nb") -> dict[str, Path]:
-    """Hook for ``run``: the results' data files are already in ``folder``; build the report from them."""
-    return write_report(folder, lang)
+def _hook(folder: Path, lang: str) -> dict[str, Path] | None:
+    """Write the report after a run; a failing report must not cost the simulation results."""
+    try:
+        return write_report(folder, lang)
+    except Exception as exc:  # noqa: BLE001 - reported, and the results folder is kept
+        print(f"hjemtilhjem: warning: report not written ({exc.__class__.__name__}: {exc}); the results are "
+              "complete: regenerate it with `hjemtilhjem report RESULTS_DIR`", file=sys.stderr)
+        return None
 
 
-def write_compare_report(folder: Path, comparison: Any = None, lang: str = "nb") -> dict[str, Path]:
+def write_run_report(folder: Path, results: Any = None, lang: str = "nb") -> dict[str, Path] | None:
+    """Hook for ``run``: the data files are already in ``folder`` (``results`` is not needed)."""
+    return _hook(Path(folder), lang)
+
+
+def write_compare_report(folder: Path, comparison: Any = None, lang: str = "nb") -> dict[str, Path] | None:
     """Hook for ``compare``: ``comparison.json`` and ``scenarios/<slug>/`` are already in ``folder``."""
-    return write_report(folder, lang)
+    return _hook(Path(folder), lang)

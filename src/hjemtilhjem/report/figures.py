@@ -458,7 +458,7 @@ def _flow_panel(ax: plt.Axes, s: ScenarioData, lang: str) -> None:
     ax.text(4.85, 2.2, f"{text('flow.readmissions', lang)}: {n('readmissions')}", ha="right", va="center",
             fontsize=8.3, color="#a33f00", fontweight="bold", zorder=4)
     _box(ax, 0.85, 3.3, 1.5, 1.0, text("flow.acute_events", lang), n("acute_events"), "#f2f2f2")
-    ax.text(0.85, 2.6, f"({text('flow.triage', lang).lower()})", ha="center", va="top", fontsize=7.3,
+    ax.text(0.85, 2.6, f"({text('flow.triage', lang)})", ha="center", va="top", fontsize=7.3,
             color="#333333")
     ax.text(8.6, 6.5, "Utskrevet til" if lang == "nb" else "Discharged to", ha="center", va="center",
             fontsize=8.5, fontweight="bold", color="#333333")
@@ -552,7 +552,7 @@ _BUILDERS: tuple[tuple[str, Callable[[ReportData, str], tuple[Figure, str, str] 
 def make_figures(data: ReportData, lang: str = "nb", folder: Path | None = None) -> list[ReportFigure]:
     """Draw every figure the data allows, write PNG and SVG to ``folder/figures``; return them in order."""
     out = []
-    with plt.rc_context(_RC):
+    with plt.rc_context(_RC):  # type: ignore[arg-type]
         for name, build in _BUILDERS:
             made = build(data, lang)
             if made is None:
