@@ -116,6 +116,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "cost.payment_received": ("Betaling for utskrivningsklare (mottatt fra kommunene)",
                               "Delayed-day payment (received from municipalities)"),
     "cost.intervention": ("Kostnader tiltak", "Intervention costs"),
+    # short column headings of the per-municipality table
+    "short.delayed_days": ("Liggedøgn utskrivnings­klare (døgn per år)", "Delayed days (days per year)"),
+    "short.delayed_days_per_1000_67plus": ("Liggedøgn per 1000 innb. 67+", "Delayed days per 1000 aged 67+"),
+    "short.delayed_payment_nok": ("Betaling (mill. kr per år)", "Payment (million NOK per year)"),
+    "short.admissions": ("Innleggelser per år", "Admissions per year"),
+    "short.readmission_30d": ("Reinnleggelse 30 d (%)", "Readmission 30 d (%)"),
+    "short.home_days_90": ("Dager hjemme av 90", "Days at home of 90"),
+    "short.cost_municipal_nok": ("Kostnader (mill. kr per år)", "Costs (million NOK per year)"),
     # report wording
     "report.title": ("Hjem-til-hjem: simuleringsrapport", "Home-to-home: simulation report"),
     "report.compare_title": ("Hjem-til-hjem: sammenligning av scenarioer", "Home-to-home: comparison of scenarios"),

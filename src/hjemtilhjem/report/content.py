@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..outcomes.labels import BETTER, VERBS, label, text
+from ..outcomes.labels import BETTER, TEXT, VERBS, label, text
 from .data import ReportData, ScenarioData
-from .numbers import NBSP, ci, diff_unit, is_missing, kind, number, scaled, value, value_unit, with_unit
+from .numbers import NBSP, ci, diff_unit, is_missing, joint_digits, kind, number, scaled, value, value_unit, with_unit
 
 __all__ = ["Table", "TABLE_KEYS", "MUNICIPALITY_KEYS", "FLOW_ROWS", "run_sentences", "difference_sentences",
            "indicator_table", "difference_table", "municipality_table", "flow_table", "provenance", "stress",
@@ -91,16 +91,16 @@ def _diff_phrase(key: str, d: dict[str, Any], lang: str) -> tuple[str, bool]:
     if clear:
         sign = -1.0 if mean < 0 else 1.0
         a, b = sorted((sign * lo, sign * hi))
-        mag = number(abs(scaled(key, mean)), lang, 1 if kind(key) == "share" else None)
+        mag = number(abs(scaled(key, mean)), lang, joint_digits(key, mean, lo, hi))
         verb = dec if mean < 0 else inc
         phrase = f"{verb} {name} {by} {mag} {unit} ({_ci_text(lang)} {ci(key, a, b, lang)})"
     else:
-        mag = number(scaled(key, mean), lang, 1 if kind(key) == "share" else None)
+        mag = number(scaled(key, mean), lang, joint_digits(key, mean, lo, hi))
         phrase = f"{chg} {name} {by} {mag} {unit} ({_ci_text(lang)} {ci(key, lo, hi, lang)})"
     rel = d.get("relative")
     if rel is not None and not is_missing(rel) and kind(key) != "share":
         pct = number(abs(float(rel)) * 100 if clear else float(rel) * 100, lang, 1)
-        phrase = phrase[:-1] + f"; {pct}{_pct(lang)})"
+        phrase += f", {'eller' if lang == 'nb' else 'or'} {pct}{_pct(lang)},"
     return phrase, clear
 
 
@@ -172,7 +172,7 @@ def difference_table(data: ReportData, lang: str = "nb") -> Table | None:
             diff_unit_txt = diff_unit(k, lang)
             if diff_unit_txt == "mill. kr per år" or diff_unit_txt == "million NOK per year":
                 diff_unit_txt = "mill. kr" if lang == "nb" else "million NOK"
-            diff_txt = number(scaled(k, d["mean"]), lang, 1 if kind(k) == "share" else None)
+            diff_txt = number(scaled(k, d["mean"]), lang, joint_digits(k, d["mean"], lo, hi))
             rows.append([s.name if len(rows) == groups[-1] else "", label(k, lang), f"{diff_txt}"
                          f" {diff_unit_txt}", ci(k, lo, hi, lang), rel_txt, share_txt])
     cap = (f"Parvis forskjell (scenario minus referansen «{data.reference.name}») per år, med 95 % "
@@ -190,7 +190,8 @@ def municipality_table(data: ReportData, lang: str = "nb") -> Table | None:
     keys = [k for k in MUNICIPALITY_KEYS if k in data.reference.by_municipality.get(munis[0], {})]
     multi = len(data.scenarios) > 1
     header = [text("report.municipality", lang)] + ([text("report.scenario", lang)] if multi else [])
-    header += [f"{label(k, lang)} ({value_unit(k, lang)})" for k in keys]
+    header += [text(f"short.{k}", lang) if f"short.{k}" in TEXT else f"{label(k, lang)} ({value_unit(k, lang)})"
+               for k in keys]
     rows: list[list[str]] = []
     groups: list[int] = []
     for m in munis:

@@ -56,6 +56,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num { white-space: nowrap; }
 td .ci { color: var(--muted); font-size: 0.86em; }
 .table-wrap { overflow-x: auto; }
+table.wide { font-size: 0.82rem; }
+table.wide th, table.wide td { padding: 5px 6px; }
 tr.group-start td { border-top: 2px solid #b9c3cf; }
 figure { margin: 18px 0 26px; break-inside: avoid; page-break-inside: avoid; }
 figure svg.figure { width: 100%; height: auto; display: block; }

@@ -11,7 +11,8 @@ from typing import Any
 
 from ..outcomes.labels import LABELS
 
-__all__ = ["NBSP", "number", "is_missing", "kind", "value", "ci", "value_unit", "diff_unit", "scaled"]
+__all__ = ["NBSP", "number", "is_missing", "kind", "value", "ci", "value_unit", "diff_unit", "scaled", "joint_digits",
+           "with_unit"]
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -75,7 +76,7 @@ def value(key: str, x: Any, lang: str = "nb") -> str:
     return number(v, lang)
 
 
-def _joint_digits(key: str, *xs: Any) -> int | None:
+def joint_digits(key: str, *xs: Any) -> int | None:
     """Digits that suit the largest of several values, so a CI reads consistently."""
     vals = [abs(scaled(key, x)) for x in xs if not is_missing(x)]
     if not vals:
@@ -92,7 +93,7 @@ def ci(key: str, lo: Any, hi: Any, lang: str = "nb") -> str:
     """A 95% CI in display units: "640–985", or "−40 til 15" when a bound is negative."""
     if is_missing(lo) or is_missing(hi):
         return "–"
-    d = _joint_digits(key, lo, hi)
+    d = joint_digits(key, lo, hi)
     a, b = number(scaled(key, lo), lang, d), number(scaled(key, hi), lang, d)
     if float(lo) < 0 or float(hi) < 0:
         return f"{a} {'til' if lang == 'nb' else 'to'} {b}"
