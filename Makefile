@@ -25,7 +25,7 @@ chromium:
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) chromium
 	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(STAMP)

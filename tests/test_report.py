@@ -252,3 +252,17 @@ def test_failing_report_keeps_the_run(tmp_path: Path, monkeypatch: pytest.Monkey
     (folder,) = [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
     assert (folder / "summary.json").is_file()
     assert "report not written" in capsys.readouterr().err
+
+
+def test_many_municipalities_figures_show_the_top(run_folder: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    shutil.copytree(run_folder, folder)
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    base = next(iter(summary["by_municipality"].values()))
+    summary["by_municipality"] = {f"Kommune {i:02d}": {k: {**v, "mean": v["mean"] * (1 + i / 10)} if v["mean"] else v
+                                                       for k, v in base.items()} for i in range(30)}
+    (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+    write_report(folder, "nb")
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "de 25 av 30 kommuner" in html and "de 12 av 30 kommuner" in html
+    assert html.count("Kommune 29") >= 2 and "Kommune 00" in html  # the table shows all

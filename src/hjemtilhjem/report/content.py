@@ -305,7 +305,8 @@ def stress(data: ReportData, lang: str = "nb") -> list[tuple[str, str]]:
     munis = [x.get("name", "") for x in r.get("municipality", [])] or data.municipalities
     hosp = r.get("hospital", {}).get("name", "sykehuset" if nb else "the hospital")
     groups = [text(f"group.{g}", lang).lower() for g in s.groups]
-    ivs = [iv for sd in data.scenarios for iv in sd.resolved.get("intervention", []) if iv.get("enabled", True)]
+    ivs = list({iv.get("name"): iv for sd in data.scenarios for iv in sd.resolved.get("intervention", [])
+                if iv.get("enabled", True)}.values())
     iv_names = sorted({iv.get("label") or iv.get("name", "") for iv in ivs})
     pop = sum(sum(x.get("population", {}).values()) for x in r.get("municipality", []))
     pop67 = sum(n for x in r.get("municipality", []) for b, n in x.get("population", {}).items()

@@ -36,6 +36,9 @@ __all__ = ["ReportFigure", "make_figures", "FOREST_KEYS", "COLORS", "atomic_writ
 #: Okabe-Ito colours (readable for colour-blind readers and in grey print)
 COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 PAYMENT_HATCH = "////"
+#: municipalities shown in the figures (the tables show all)
+MAX_MUNICIPALITIES = 25
+MAX_COST_MUNICIPALITIES = 12
 
 #: indicators in the forest plot of differences (those without a relative change are left out)
 FOREST_KEYS = ("delayed_days", "corridor_patient_days", "bed_occupancy", "los_mean", "admissions",
@@ -211,6 +214,7 @@ def _delayed_by_municipality(data: ReportData, lang: str) -> tuple[Figure, str, 
     munis = data.municipalities
     if not munis or key not in data.reference.by_municipality.get(munis[0], {}):
         return None
+    munis, note = _top(data, munis, key, MAX_MUNICIPALITIES, lang)
     cats = [*munis, text("report.all_municipalities", lang)]
     n_s = len(data.scenarios)
     fig, ax = plt.subplots(figsize=(9.0, 1.0 + 0.42 * len(cats) * max(1, n_s) ** 0.6 + 0.4), layout="constrained")
@@ -254,7 +258,7 @@ def _delayed_by_municipality(data: ReportData, lang: str) -> tuple[Figure, str, 
     else:
         cap = ("Delayed-discharge days per 1000 inhabitants aged 67+ per year, by municipality and overall, with 95% "
                "confidence intervals (whiskers). The municipality pays for each such day.")
-    return fig, title, cap
+    return fig, title, cap + note
 
 
 # ----------------------------------------------------------------------------------------- differences
@@ -312,6 +316,20 @@ def _forest(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
     return fig, title, cap
 
 
+def _top(data: ReportData, munis: list[str], key: str, limit: int, lang: str) -> tuple[list[str], str]:
+    """At most ``limit`` municipalities, the highest by ``key`` in the reference, and a caption note."""
+    if len(munis) <= limit:
+        return munis, ""
+    ref = data.reference
+    top = sorted(munis, key=lambda m: -_mean(ref, key, m))[:limit]
+    keep = [m for m in munis if m in top]
+    if lang == "nb":
+        return keep, (f" Figuren viser de {limit} av {len(munis)} kommuner med høyest verdi i {ref.name}; "
+                      "tabellen per kommune viser alle.")
+    return keep, (f" The figure shows the {limit} of {len(munis)} municipalities with the highest value in {ref.name}; "
+                  "the table by municipality shows all.")
+
+
 def _finite(x: object) -> bool:
     return isinstance(x, (int, float)) and math.isfinite(x)
 
@@ -327,7 +345,7 @@ def _costs(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
     ref = data.reference
     if "cost_hospital_nok" not in ref.indicators:
         return None
-    munis = data.municipalities
+    munis, note = _top(data, data.municipalities, "cost_municipal_nok", MAX_COST_MUNICIPALITIES, lang)
     has_iv = any(_mean(s, "cost_intervention_nok") > 0 for s in data.scenarios)
     right_cats = [*munis] + ([text("payer.intervention", lang)] if has_iv else [])
     fig, axes = plt.subplots(2, 2, figsize=(9.0, 6.4), sharex="col",
@@ -409,7 +427,7 @@ def _costs(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
                f"expense for the municipalities that covers part of the hospital's costs. In {ref.name} "
                f"{value('delayed_payment_nok', pay, lang)} million NOK a year is transferred; the hospital's cost net "
                f"of the payment is {value('cost_hospital_nok', net, lang)} million NOK.")
-    return fig, title, cap
+    return fig, title, cap + note
 
 
 # ----------------------------------------------------------------------------------------- flows

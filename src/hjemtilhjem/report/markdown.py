@@ -42,7 +42,7 @@ def render_markdown(data: ReportData, figures: list[ReportFigure], lang: str = "
     m = ref.manifest
     comp = data.is_comparison
     title = text("report.compare_title" if comp else "report.title", lang)
-    lines = [f"# {title}: {', '.join(s.name for s in data.scenarios)}", ""]
+    lines = [f"# {title} – {', '.join(s.name for s in data.scenarios)}", ""]
     lines += [text("report.intro", lang, replications=m.get("replications")), ""]
     if comp:
         lines += [text("report.compare_intro", lang, reference=ref.name), ""]
