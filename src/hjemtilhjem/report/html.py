@@ -202,6 +202,7 @@ def render_html(data: ReportData, figures: list[ReportFigure], lang: str = "nb")
                      + "".join(f"<li><b>{_e(k)}</b>: {_e(v)}</li>" for k, v in src.items()) + "</ol>")
     parts.append("</section>")
     parts.append(f"<footer>hjemtilhjem {_e(m.get('model_version', __version__))} · {_e(names)} · SHA-256 "
-                 f"{_e(', '.join(str(s.manifest.get('scenario_sha256', ''))[:12] for s in data.scenarios))}"
-                 "</footer>\n</main>\n</body>\n</html>\n")
+                 f"{_e(', '.join(str(s.manifest.get('scenario_sha256', ''))[:12] for s in data.scenarios))} · "
+                 f"{_e('rapport laget' if lang == 'nb' else 'report generated')} "
+                 f"{_e(dt.datetime.now().astimezone().isoformat(timespec='seconds'))}</footer>\n</main>\n</body>\n</html>\n")
     return "".join(parts)
