@@ -139,8 +139,10 @@ class RunResults:
         params = {}
         for k in (self.outputs[0].parameters if self.outputs else {}):
             params[k] = stat_summary([o.parameters[k] for o in self.outputs])
+        flow_keys = list(self.outputs[0].flows) if self.outputs else []
+        flows = {k: stat_summary([o.flows[k] for o in self.outputs])["mean"] for k in flow_keys}
         return _clean({"scenario": self.name, "manifest": self.manifest(), "indicators": ind,
-                       "by_municipality": by, "parameters": params})
+                       "by_municipality": by, "parameters": params, "flows": flows})
 
     def replication_rows(self) -> list[dict[str, Any]]:
         rows = []

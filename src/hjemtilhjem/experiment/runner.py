@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..model.engine import simulate
+from ..outcomes.flows import flows
 from ..outcomes.indicators import context, daily, indicators
 from ..scenario.schema import Scenario
 
@@ -41,6 +42,7 @@ class ReplicationOutput:
     cpu_seconds: float
     log_bytes: int
     parameters: dict[str, float] = field(default_factory=dict)
+    flows: dict[str, float] = field(default_factory=dict)  # outcomes.flows: yearly counts, readmission curve
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,8 @@ def run_unit(unit: WorkUnit) -> ReplicationOutput:
     return ReplicationOutput(scenario=unit.scenario.name, replication=unit.replication, indicators=ind,
                              by_municipality=by, daily=daily(res.log, ctx), patients=res.patients,
                              events=res.events, cpu_seconds=res.cpu_seconds, log_bytes=res.log.nbytes,
-                             parameters=res.parameters)
+                             parameters=res.parameters,
+                             flows=flows(res.log, ctx, [g.name for g in unit.scenario.group]))
 
 
 Progress = Callable[[int], None]

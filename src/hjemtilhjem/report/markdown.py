@@ -1,32 +1,83 @@
-"""A Markdown report of one run: the indicator table with 95% CIs and the provenance."""
+"""``report.md``: citable sentences, tables with 95% CIs, provenance and the model summary in Markdown."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-from ..outcomes.labels import LABELS, label
+from ..outcomes.labels import text
+from .content import (
+    Table,
+    difference_sentences,
+    difference_table,
+    flow_table,
+    indicator_table,
+    municipality_table,
+    provenance,
+    run_sentences,
+    sources,
+    stress,
+)
+from .data import ReportData
+from .figures import ReportFigure
 from .numbers import number
 
-
-def run_markdown(summary: dict[str, Any], lang: str = "nb") -> str:
-    m = summary["manifest"]
-    nb = lang == "nb"
-    lines = [f"# {summary['scenario']}", ""]
-    lines.append(("| Indikator | Gjennomsnitt | 95 % KI | Enhet |" if nb else "| Indicator | Mean | 95% CI | Unit |"))
-    lines.append("|---|---:|---|---|")
-    for key, s in summary["indicators"].items():
-        lab = LABELS.get(key)
-        unit = (lab.unit_nb if nb else lab.unit_en) if lab else ""
-        lo, hi = s["ci95"]
-        lines.append(f"| {label(key, lang)} | {number(s['mean'], lang)} | {number(lo, lang)}–{number(hi, lang)} "
-                     f"| {unit} |")
-    lines += ["", "## " + ("Proveniens" if nb else "Provenance"), ""]
-    for k in ("model_version", "scenario_sha256", "seed", "replications", "warmup_days", "horizon_days",
-              "executor", "command", "created"):
-        lines.append(f"- {k}: `{m.get(k)}`")
-    return "\n".join(lines) + "\n"
+__all__ = ["render_markdown"]
 
 
-def write_run_report(folder: Path, results: Any, lang: str = "nb") -> None:
-    (Path(folder) / "report.md").write_text(run_markdown(results.summary(), lang), encoding="utf-8")
+def _cell(s: str) -> str:
+    return s.replace("|", "\\|").replace("\n", " ")
+
+
+def _table(t: Table, index: int, lang: str) -> list[str]:
+    lines = [f"*{text('report.table', lang)} {index}. {t.caption}*", ""]
+    lines.append("| " + " | ".join(_cell(h) for h in t.header) + " |")
+    lines.append("|" + "|".join("---:" if i < len(t.numeric) and t.numeric[i] else "---"
+                                for i in range(len(t.header))) + "|")
+    for row in t.rows:
+        lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
+    return [*lines, ""]
+
+
+def render_markdown(data: ReportData, figures: list[ReportFigure], lang: str = "nb") -> str:
+    """The whole ``report.md`` as a string (figures are linked from ``figures/``)."""
+    ref = data.reference
+    m = ref.manifest
+    comp = data.is_comparison
+    title = text("report.compare_title" if comp else "report.title", lang)
+    lines = [f"# {title} – {', '.join(s.name for s in data.scenarios)}", ""]
+    lines += [text("report.intro", lang, replications=m.get("replications")), ""]
+    if comp:
+        lines += [text("report.compare_intro", lang, reference=ref.name), ""]
+    lines += [f"## {text('report.key_findings', lang)}", ""]
+    sentences = difference_sentences(data, lang) if comp else run_sentences(ref, lang)
+    lines += [f"- {s}" for s in sentences] + [""]
+    n = 1
+    lines += [f"## {text('report.indicators', lang)}", ""] + _table(indicator_table(data, lang), n, lang)
+    dt_ = difference_table(data, lang)
+    if dt_ is not None:
+        n += 1
+        lines += [f"### {text('report.differences', lang)}", ""] + _table(dt_, n, lang)
+    lines += [f"**{text('report.how_to_read', lang)}.** "
+              f"{text('report.how_to_read_text', lang, warmup=number(m.get('warmup_days'), lang))}", ""]
+    lines += [f"## {text('report.figures', lang)}", ""]
+    for i, f in enumerate(figures, 1):
+        lines += [f"![{f.title}](figures/{f.name}.svg)", "",
+                  f"*{text('report.figure', lang)} {i}. {f.title}.* {f.caption}", ""]
+    mt = municipality_table(data, lang)
+    if mt is not None:
+        n += 1
+        lines += [f"## {text('report.by_municipality', lang)}", ""] + _table(mt, n, lang)
+    ft = flow_table(data, lang)
+    if ft is not None:
+        n += 1
+        lines += [f"## {text('report.flows', lang)}", ""] + _table(ft, n, lang)
+    lines += [f"## {text('report.provenance', lang)}", ""]
+    for s in data.scenarios:
+        if comp:
+            lines += [f"### {s.name}", ""]
+        lines += [f"- {k}: `{v}`" for k, v in provenance(s, lang)] + [""]
+    lines += [f"## {text('report.model_summary', lang)}", ""]
+    for k, v in stress(data, lang):
+        lines += [f"**{k}.** {v}", ""]
+    src = sources(data)
+    if src:
+        lines += [f"## {text('report.sources', lang)}", ""] + [f"- **{k}**: {v}" for k, v in src.items()] + [""]
+    return "\n".join(lines).rstrip() + "\n"

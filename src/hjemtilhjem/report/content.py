@@ -1,0 +1,384 @@
+"""What a report says, independent of its format: citable sentences, tables, provenance, STRESS-DES summary.
+
+The HTML and Markdown writers render the same :class:`Table` objects and sentences, so both carry the
+same numbers; nb and en differ only in wording and number format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..outcomes.labels import BETTER, TEXT, VERBS, label, text
+from .data import ReportData, ScenarioData
+from .numbers import NBSP, ci, diff_unit, is_missing, joint_digits, kind, number, scaled, value, value_unit, with_unit
+
+__all__ = ["Table", "TABLE_KEYS", "MUNICIPALITY_KEYS", "FLOW_ROWS", "run_sentences", "difference_sentences",
+           "indicator_table", "difference_table", "municipality_table", "flow_table", "provenance", "stress",
+           "sources", "sentence_label"]
+
+#: indicators in the main table, in reading order
+TABLE_KEYS = ("delayed_days", "delayed_days_per_1000_67plus", "delayed_payment_nok", "bed_occupancy",
+              "corridor_patient_days", "los_mean", "admissions", "readmission_30d", "mortality_30d", "home_days_90",
+              "short_term_wait", "kad_admissions_per_1000", "cost_hospital_nok", "cost_municipal_nok",
+              "cost_intervention_nok")
+#: the indicators of the citable sentences
+SENTENCE_KEYS = ("delayed_days", "readmission_30d", "bed_occupancy", "corridor_patient_days", "home_days_90",
+                 "delayed_payment_nok")
+MUNICIPALITY_KEYS = ("delayed_days", "delayed_days_per_1000_67plus", "delayed_payment_nok", "admissions",
+                     "readmission_30d", "home_days_90", "cost_municipal_nok")
+FLOW_ROWS = ("acute_events", "triage_hospital", "triage_kad", "triage_home", "kad_to_hospital", "kad_to_home",
+             "hospital_admissions", "readmissions", "discharge_home", "discharge_home_care", "discharge_short_term",
+             "discharge_rehab", "discharge_long_term", "deaths_in_hospital")
+
+
+@dataclass
+class Table:
+    """A table: header cells, rows of cells, and which columns are numbers (right-aligned)."""
+
+    caption: str
+    header: list[str]
+    rows: list[list[str]]
+    numeric: list[bool] = field(default_factory=list)
+    group_rows: list[int] = field(default_factory=list)  # indices of rows that start a new group
+
+
+def _pct(lang: str) -> str:
+    """The percent sign as written after a number: "12 %" in nb, "12%" in en."""
+    return f"{NBSP}%" if lang == "nb" else "%"
+
+
+def sentence_label(key: str, lang: str) -> str:
+    """An indicator label for use inside a sentence ("liggedøgn for utskrivningsklare")."""
+    s = label(key, lang)
+    return s[0].lower() + s[1:] if len(s) > 1 and s[1].islower() else s
+
+
+def _ci_text(lang: str) -> str:
+    return f"95{NBSP}% KI" if lang == "nb" else "95% CI"
+
+
+def run_sentences(s: ScenarioData, lang: str = "nb") -> list[str]:
+    """Citable sentences of one scenario: "Liggedøgn ... var 1 234 døgn per år (95 % KI 1 100–1 350)."""
+    out = []
+    for key in SENTENCE_KEYS:
+        e = s.indicators.get(key)
+        if not e or is_missing(e.get("mean")):
+            continue
+        lo, hi = e.get("ci95") or [None, None]
+        v = with_unit(key, value(key, e["mean"], lang), lang)
+        c = ci(key, lo, hi, lang)
+        verb = "var" if lang == "nb" else "was"
+        ci_unit = _pct(lang) if kind(key) == "share" else ""
+        out.append(f"{label(key, lang)} {verb} {v} ({_ci_text(lang)} {c}{ci_unit}) i {s.name}."
+                   if lang == "nb" else f"{label(key, lang)} {verb} {v} ({_ci_text(lang)} {c}{ci_unit}) in {s.name}.")
+    return out
+
+
+def _diff_phrase(key: str, d: dict[str, Any], lang: str) -> tuple[str, bool]:
+    """("reduserer X med 812 døgn per år (95 % KI 640–985)", clear) for a paired difference."""
+    mean = float(d["mean"])
+    lo_, hi_ = d.get("ci95") or [None, None]
+    if is_missing(lo_) or is_missing(hi_):
+        lo, hi, clear = float("nan"), float("nan"), False
+    else:
+        lo, hi = float(lo_), float(hi_)
+        clear = lo > 0 or hi < 0
+    dec, inc, chg = VERBS[lang]
+    name = sentence_label(key, lang)
+    unit = diff_unit(key, lang)
+    by = "med" if lang == "nb" else "by"
+    if clear:
+        sign = -1.0 if mean < 0 else 1.0
+        a, b = sorted((sign * lo, sign * hi))
+        mag = number(abs(scaled(key, mean)), lang, joint_digits(key, mean, lo, hi))
+        verb = dec if mean < 0 else inc
+        phrase = f"{verb} {name} {by} {mag} {unit} ({_ci_text(lang)} {ci(key, a, b, lang)})"
+    else:
+        mag = number(scaled(key, mean), lang, joint_digits(key, mean, lo, hi))
+        phrase = f"{chg} {name} {by} {mag} {unit} ({_ci_text(lang)} {ci(key, lo, hi, lang)})"
+    rel = d.get("relative")
+    if rel is not None and not is_missing(rel) and kind(key) != "share":
+        pct = number(abs(float(rel)) * 100 if clear else float(rel) * 100, lang, 1)
+        phrase += f", {'eller' if lang == 'nb' else 'or'} {pct}{_pct(lang)},"
+    return phrase, clear
+
+
+def difference_sentences(data: ReportData, lang: str = "nb") -> list[str]:
+    """Citable sentences of a comparison: "Trygg utskrivning reduserer liggedøgn ... med 812 døgn per år (...)"."""
+    if not data.comparison:
+        return []
+    diffs = data.comparison.get("differences", {})
+    ref = data.reference.name
+    out = []
+    for s in data.scenarios[1:]:
+        for key in SENTENCE_KEYS:
+            d = diffs.get(s.name, {}).get(key)
+            if not d or is_missing(d.get("mean")):
+                continue
+            phrase, clear = _diff_phrase(key, d, lang)
+            vs = f"sammenlignet med {ref}" if lang == "nb" else f"compared with {ref}"
+            tail = "" if clear else f"; {text('report.not_clear', lang)}"
+            out.append(f"{s.name} {phrase} {vs}{tail}.")
+    return out
+
+
+def _cell(key: str, e: dict[str, Any] | None, lang: str) -> str:
+    if not e or is_missing(e.get("mean")):
+        return "–"
+    lo, hi = e.get("ci95") or [None, None]
+    return f"{value(key, e['mean'], lang)} ({ci(key, lo, hi, lang)})"
+
+
+def indicator_table(data: ReportData, lang: str = "nb") -> Table:
+    """Indicators (rows) by scenario (columns): mean with 95% CI."""
+    keys = [k for k in TABLE_KEYS if any(k in s.indicators for s in data.scenarios)]
+    if all(not s.indicators.get("cost_intervention_nok", {}).get("mean") for s in data.scenarios):
+        keys = [k for k in keys if k != "cost_intervention_nok"]  # no intervention has a cost
+    header = [text("report.indicator", lang), text("report.unit", lang)]
+    header += [f"{s.name}" for s in data.scenarios]
+    rows = []
+    for k in keys:
+        rows.append([label(k, lang), value_unit(k, lang), *[_cell(k, s.indicators.get(k), lang)
+                                                            for s in data.scenarios]])
+    cap = ("Gjennomsnitt per år i det målte året, med 95 % konfidensintervall i parentes." if lang == "nb"
+           else "Mean per year in the measured year, with the 95% confidence interval in brackets.")
+    return Table(cap, header, rows, [False, False, *[True] * len(data.scenarios)])
+
+
+def difference_table(data: ReportData, lang: str = "nb") -> Table | None:
+    """Paired differences of every scenario from the reference, with 95% CIs and share of replications better."""
+    if not data.comparison or len(data.scenarios) < 2:
+        return None
+    diffs = data.comparison.get("differences", {})
+    header = [text("report.scenario", lang), text("report.indicator", lang), text("report.difference", lang),
+              text("report.ci", lang), text("report.relative", lang), text("report.share_better", lang)]
+    rows: list[list[str]] = []
+    groups: list[int] = []
+    for s in data.scenarios[1:]:
+        groups.append(len(rows))
+        for k in TABLE_KEYS:
+            d = diffs.get(s.name, {}).get(k)
+            if not d or is_missing(d.get("mean")):
+                continue
+            lo, hi = d.get("ci95") or [None, None]
+            rel, rlo_hi = d.get("relative"), d.get("relative_ci95") or [None, None]
+            rel_txt = "–" if is_missing(rel) else (
+                f"{number(rel * 100, lang, 1)}{_pct(lang)} ({ci('x', rlo_hi[0] * 100, rlo_hi[1] * 100, lang)})"
+                if not is_missing(rlo_hi[0]) else f"{number(rel * 100, lang, 1)}{_pct(lang)}")
+            share = d.get("share_better")
+            share_txt = "–" if is_missing(share) or BETTER.get(k, 0) == 0 else (
+                f"{number(share * 100, lang, 0)}{_pct(lang)}")
+            diff_unit_txt = diff_unit(k, lang)
+            if diff_unit_txt == "mill. kr per år" or diff_unit_txt == "million NOK per year":
+                diff_unit_txt = "mill. kr" if lang == "nb" else "million NOK"
+            diff_txt = number(scaled(k, d["mean"]), lang, joint_digits(k, d["mean"], lo, hi))
+            rows.append([s.name if len(rows) == groups[-1] else "", label(k, lang), f"{diff_txt}"
+                         f" {diff_unit_txt}", ci(k, lo, hi, lang), rel_txt, share_txt])
+    cap = (f"Parvis forskjell (scenario minus referansen «{data.reference.name}») per år, med 95 % "
+           "konfidensintervall, relativ endring og andelen replikasjoner der scenarioet er bedre." if lang == "nb" else
+           f"Paired difference (scenario minus the reference “{data.reference.name}”) per year, with 95% confidence "
+           "interval, relative change and the share of replications in which the scenario is better.")
+    return Table(cap, header, rows, [False, False, True, True, True, True], groups)
+
+
+def municipality_table(data: ReportData, lang: str = "nb") -> Table | None:
+    """Key indicators by municipality (rows; one row per scenario in a comparison) with 95% CIs."""
+    munis = data.municipalities
+    if not munis:
+        return None
+    keys = [k for k in MUNICIPALITY_KEYS if k in data.reference.by_municipality.get(munis[0], {})]
+    multi = len(data.scenarios) > 1
+    header = [text("report.municipality", lang)] + ([text("report.scenario", lang)] if multi else [])
+    header += [text(f"short.{k}", lang) if f"short.{k}" in TEXT else f"{label(k, lang)} ({value_unit(k, lang)})"
+               for k in keys]
+    rows: list[list[str]] = []
+    groups: list[int] = []
+    for m in munis:
+        groups.append(len(rows))
+        for i, s in enumerate(data.scenarios):
+            cells = [m if i == 0 else ""] + ([s.name] if multi else [])
+            cells += [_cell(k, s.by_municipality.get(m, {}).get(k), lang) for k in keys]
+            rows.append(cells)
+    cap = ("Nøkkeltall per kommune: gjennomsnitt per år med 95 % konfidensintervall i parentes. Kommunens kostnader "
+           "omfatter betalingen for utskrivningsklare." if lang == "nb" else
+           "Key figures by municipality: mean per year with the 95% confidence interval in brackets. Municipal costs "
+           "include the delayed-discharge payment.")
+    return Table(cap, header, rows, [False] * (1 + multi) + [True] * len(keys), groups if multi else [])
+
+
+def flow_table(data: ReportData, lang: str = "nb") -> Table | None:
+    """Yearly flow counts by scenario."""
+    have = [s for s in data.scenarios if s.flows]
+    if not have:
+        return None
+    header = [text("report.flow_key", lang), *[s.name for s in have]]
+    rows = []
+    for k in FLOW_ROWS:
+        if not any(k in s.flows for s in have):
+            continue
+        rows.append([text(f"flow.{k}", lang), *[number(round(s.flows[k]), lang, 0) if k in s.flows else "–"
+                                                for s in have]])
+    cap = ("Antall per år (gjennomsnitt over replikasjonene)." if lang == "nb"
+           else "Number per year (mean over replications).")
+    return Table(cap, header, rows, [False, *[True] * len(have)])
+
+
+# ----------------------------------------------------------------------------------------- provenance
+def provenance(s: ScenarioData, lang: str = "nb") -> list[tuple[str, str]]:
+    """Label/value pairs an action-plan author needs to cite a figure."""
+    m = s.manifest
+    nb = lang == "nb"
+    yes, no = ("ja", "nei") if nb else ("yes", "no")
+
+    def g(k: str) -> str:
+        v = m.get(k)
+        return "–" if v is None or v == "" else str(v)
+
+    pairs = [
+        ("Scenario", s.name),
+        ("Modellversjon" if nb else "Model version", f"hjemtilhjem {g('model_version')}"),
+        ("Scenario SHA-256", g("scenario_sha256")),
+        ("Frø (seed)" if nb else "Seed", g("seed")),
+        ("Replikasjoner" if nb else "Replications", g("replications")),
+        ("Målt periode" if nb else "Measured period", f"{number(m.get('horizon_days'), lang)} "
+                                                      f"{'dager' if nb else 'days'}"),
+        ("Innsvingingsperiode" if nb else "Warm-up",
+         f"{number(m.get('warmup_days'), lang)} {'dager' if nb else 'days'}"),
+        ("Startdato" if nb else "Start date", g("start_date")),
+        ("Parameterusikkerhet" if nb else "Parameter uncertainty",
+         "–" if m.get("parameter_uncertainty") is None else (yes if m.get("parameter_uncertainty") else no)),
+        ("Kjøremiljø (executor)" if nb else "Executor", g("executor")),
+        ("Laget" if nb else "Created", g("created")),
+        ("Kommando" if nb else "Command", g("command")),
+        ("Scenariofil" if nb else "Scenario file", g("scenario_file")),
+        ("Programvare" if nb else "Software", f"Python {g('python')}, SimPy {g('simpy')}, NumPy {g('numpy')}"),
+        ("Simulerte forløp" if nb else "Pathways simulated", number(m.get("patients_simulated"), lang, 0)),
+        ("Kjøretid" if nb else "Run time", f"{number(m.get('wall_seconds'), lang)} s"),
+    ]
+    if m.get("overrides"):
+        pairs.append(("Overstyringer (--set)" if nb else "Overrides (--set)", ", ".join(m["overrides"])))
+    return pairs
+
+
+def sources(data: ReportData) -> dict[str, str]:
+    """Data sources cited by the scenarios (key -> citation), in first-seen order."""
+    out: dict[str, str] = {}
+    for s in data.scenarios:
+        for k, v in (s.manifest.get("sources") or s.resolved.get("sources") or {}).items():
+            out.setdefault(k, v)
+    return out
+
+
+def _sum_capacity(r: dict[str, Any], key: str) -> int:
+    return int(sum(m.get(key, 0) for m in r.get("municipality", [])))
+
+
+def _effects_text(iv: dict[str, Any], lang: str) -> str:
+    eff = iv.get("effects", {})
+    names = {"admission_rate_mult": ("innleggelsesrate ×", "admission rate ×"),
+             "kad_diversion_share": ("andel til KAD +", "share to KAD +"),
+             "los_mult": ("liggetid ×", "length of stay ×"), "los_delta_days": ("liggetid + dager", "LOS + days"),
+             "readmission_rr": ("relativ risiko for reinnleggelse", "readmission relative risk"),
+             "discharge_delay_delta_days": ("utskrivningsforsinkelse + dager", "discharge delay + days"),
+             "hospital_beds_delta": ("sykehussenger +", "hospital beds +")}
+    parts = []
+    for k, v in eff.items():
+        if k == "capacity_delta":
+            parts += [f"{c} +{n}" for c, n in v.items()]
+            continue
+        nm = names.get(k, (k, k))[0 if lang == "nb" else 1]
+        if isinstance(v, dict):
+            lo, hi = v.get("ci95", [None, None])
+            parts.append(f"{nm} {number(v.get('mean'), lang)} ({_ci_text(lang)} {number(lo, lang)}–{number(hi, lang)})")
+        else:
+            parts.append(f"{nm} {number(v, lang)}")
+    return ", ".join(parts)
+
+
+def stress(data: ReportData, lang: str = "nb") -> list[tuple[str, str]]:
+    """A short STRESS-DES style model summary generated from the (reference) scenario."""
+    nb = lang == "nb"
+    s = data.reference
+    r = s.resolved
+    m = s.manifest
+    munis = [x.get("name", "") for x in r.get("municipality", [])] or data.municipalities
+    hosp = r.get("hospital", {}).get("name", "sykehuset" if nb else "the hospital")
+    groups = [text(f"group.{g}", lang).lower() for g in s.groups]
+    ivs = list({iv.get("name"): iv for sd in data.scenarios for iv in sd.resolved.get("intervention", [])
+                if iv.get("enabled", True)}.values())
+    iv_names = sorted({iv.get("label") or iv.get("name", "") for iv in ivs})
+    pop = sum(sum(x.get("population", {}).values()) for x in r.get("municipality", []))
+    pop67 = sum(n for x in r.get("municipality", []) for b, n in x.get("population", {}).items()
+                if int(b.rstrip("+").split("-")[0]) >= 67)
+    scen = ", ".join(sd.name for sd in data.scenarios)
+    out: list[tuple[str, str]] = []
+    if nb:
+        out.append(("1. Mål", (
+            f"Å anslå hvordan {('tiltakene ' + ', '.join(iv_names)) if iv_names else 'dagens praksis'} påvirker "
+            f"liggedøgn for utskrivningsklare, reinnleggelser, belegg, dager hjemme og kostnader for {hosp} og "
+            f"{len(munis)} kommuner ({', '.join(munis)}). Scenarioer: {scen}.")))
+        out.append(("2. Modellogikk", (
+            "Hver akutte hendelse triageres av fastlege/legevakt til sykehus, KAD eller behandling hjemme. I sykehuset "
+            "ligger pasienten til behandlingen er ferdig (utskrivningsklar); trenger pasienten et kommunalt tilbud "
+            "(hjemmetjeneste, korttidsopphold, rehabilitering, langtidsplass) venter hen i sykehussengen til en plass "
+            "er ledig, og kommunen betaler for hvert slikt døgn. Sykehussenger er en myk kapasitet (korridorpasienter "
+            "telles), kommunale plasser er harde kapasiteter med kø. Etter utskrivning kan pasienten bli reinnlagt "
+            f"eller dø innen 30 dager. Pasientgrupper: {', '.join(groups)}.")))
+        out.append(("3. Data", (
+            f"Befolkning {number(pop, lang, 0)} innbyggere, hvorav {number(pop67, lang, 0)} er 67 år eller eldre; "
+            f"{number(r.get('hospital', {}).get('beds'), lang, 0)} bemannede sykehussenger; "
+            f"{number(_sum_capacity(r, 'kad_beds'), lang, 0)} KAD-senger, "
+            f"{number(_sum_capacity(r, 'short_term_beds'), lang, 0)} korttidsplasser, "
+            f"{number(_sum_capacity(r, 'long_term_beds'), lang, 0)} langtidsplasser. Hvert tall i scenariofilen har "
+            f"kilde eller er merket som anslag; {len(sources(data))} kilder er listet nedenfor.")))
+        exp = (f"{m.get('replications')} replikasjoner per scenario, målt periode "
+               f"{number(m.get('horizon_days'), lang)} dager etter {number(m.get('warmup_days'), lang)} dagers "
+               f"innsvinging, frø {m.get('seed')}. Scenarioene "
+               "deler tilfeldige tall (felles slumptall per aktivitet), så forskjeller er parvise. "
+               + ("Tiltakseffekter trekkes per replikasjon fra sin usikkerhetsfordeling. "
+                  if m.get("parameter_uncertainty") else "Tiltakseffekter er satt til punktestimatet. "))
+        if ivs:
+            exp += "Tiltak: " + "; ".join(f"{iv.get('label') or iv.get('name')}: {_effects_text(iv, lang)}"
+                                          for iv in ivs) + "."
+        out.append(("4. Eksperimenter", exp))
+        out.append(("5. Implementering", (
+            f"hjemtilhjem {m.get('model_version')} (Python {m.get('python')}, SimPy {m.get('simpy')}), diskret "
+            "hendelsessimulering med hendelseslogg; indikatorene beregnes fra loggen. "
+            f"Kjørt med «{m.get('executor')}»; "
+            "samme frø gir identiske resultater på alle kjøremiljøer.")))
+    else:
+        out.append(("1. Objectives", (
+            f"To estimate how {('the interventions ' + ', '.join(iv_names)) if iv_names else 'current practice'} "
+            f"affect delayed-discharge days, readmissions, occupancy, days at home and costs for {hosp} and "
+            f"{len(munis)} municipalities ({', '.join(munis)}). Scenarios: {scen}.")))
+        out.append(("2. Model logic", (
+            "Each acute event is triaged by the GP/out-of-hours service to hospital, a municipal acute bed (KAD) or "
+            "treatment at home. In hospital the patient stays until treatment ends (ready for discharge); a patient "
+            "who needs a municipal service (home care, short-term stay, rehabilitation, long-term care) waits in the "
+            "hospital bed until a place is free, and the municipality pays for each such day. Hospital beds are a soft "
+            "capacity (corridor patients are counted); municipal places are hard capacities with queues. After "
+            f"discharge a patient may be readmitted or die within 30 days. Patient groups: {', '.join(groups)}.")))
+        out.append(("3. Data", (
+            f"Population {number(pop, lang, 0)}, of whom {number(pop67, lang, 0)} aged 67 or more; "
+            f"{number(r.get('hospital', {}).get('beds'), lang, 0)} staffed hospital beds; "
+            f"{number(_sum_capacity(r, 'kad_beds'), lang, 0)} KAD beds, "
+            f"{number(_sum_capacity(r, 'short_term_beds'), lang, 0)} short-term places, "
+            f"{number(_sum_capacity(r, 'long_term_beds'), lang, 0)} long-term places. Every figure in the scenario "
+            "file "
+            f"names a source or is marked as an estimate; {len(sources(data))} sources are listed below.")))
+        exp = (f"{m.get('replications')} replications per scenario, measured period "
+               f"{number(m.get('horizon_days'), lang)} days after a warm-up of {number(m.get('warmup_days'), lang)} "
+               f"days, seed {m.get('seed')}. Scenarios "
+               "share random numbers (common random numbers per activity), so differences are paired. "
+               + ("Intervention effects are drawn per replication from their uncertainty distribution. "
+                  if m.get("parameter_uncertainty") else "Intervention effects are set to their point estimate. "))
+        if ivs:
+            exp += "Interventions: " + "; ".join(f"{iv.get('label') or iv.get('name')}: {_effects_text(iv, lang)}"
+                                                 for iv in ivs) + "."
+        out.append(("4. Experimentation", exp))
+        out.append(("5. Implementation", (
+            f"hjemtilhjem {m.get('model_version')} (Python {m.get('python')}, SimPy {m.get('simpy')}), discrete-event "
+            f"simulation with an event log; indicators are computed from the log. Run with “{m.get('executor')}”; the "
+            "same seed gives identical results on every executor.")))
+    return out

@@ -1,0 +1,581 @@
+"""Report figures (matplotlib, Agg): each has a title, axis units and a caption, in nb or en.
+
+Every figure is written as PNG and SVG to ``figures/`` (each file atomically) and its SVG text is
+returned for inlining in ``report.html``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import dates as mdates  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from ..outcomes.labels import BETTER, label, text  # noqa: E402
+from .data import ReportData, ScenarioData  # noqa: E402
+from .numbers import ci as fmt_ci  # noqa: E402
+from .numbers import number, value, with_unit  # noqa: E402
+
+__all__ = ["ReportFigure", "make_figures", "FOREST_KEYS", "COLORS", "atomic_write"]
+
+#: Okabe-Ito colours (readable for colour-blind readers and in grey print)
+COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+PAYMENT_HATCH = "////"
+#: municipalities shown in the figures (the tables show all)
+MAX_MUNICIPALITIES = 25
+MAX_COST_MUNICIPALITIES = 12
+
+#: indicators in the forest plot of differences (those without a relative change are left out)
+FOREST_KEYS = ("delayed_days", "corridor_patient_days", "bed_occupancy", "los_mean", "admissions",
+               "readmission_30d", "mortality_30d", "home_days_90", "short_term_wait", "cost_hospital_nok",
+               "cost_municipal_nok", "delayed_payment_nok")
+
+_MONTHS = {"nb": ("jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des"),
+           "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")}
+
+_RC: dict[str, Any] = {
+       "font.family": "DejaVu Sans", "font.size": 9.5, "axes.titlesize": 11.5, "axes.titleweight": "bold",
+       "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "grid.color": "#dddddd",
+       "grid.linewidth": 0.6, "legend.frameon": False, "svg.fonttype": "path", "svg.hashsalt": "hjemtilhjem",
+       "figure.dpi": 100, "savefig.dpi": 150, "hatch.linewidth": 0.8}
+
+
+@dataclass(frozen=True)
+class ReportFigure:
+    """One figure of the report."""
+
+    name: str  # file stem in figures/
+    title: str
+    caption: str
+    svg: str  # inline SVG (no XML prolog, no external references)
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write a file through a temporary file in the same folder and rename it into place."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _inline_svg(svg: str, name: str, title: str) -> str:
+    """Make matplotlib's SVG fit for inlining: no prolog, metadata or namespace URLs; unique ids."""
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    svg = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", svg)
+    # ids must be unique across the figures of one HTML page
+    svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{name}-{m.group(1)}"', svg)
+    svg = re.sub(r'(xlink:href|href)="#([^"]+)"', lambda m: f'{m.group(1)}="#{name}-{m.group(2)}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{name}-{m.group(1)})", svg)
+    svg = re.sub(r'\s(width|height)="[^"]*pt"', "", svg, count=2)  # scale with the page
+    svg = svg.replace("<svg", f'<svg role="img" aria-label="{_escape(title)}" class="figure"', 1)
+    return svg.strip()
+
+
+def _escape(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _save(fig: Figure, folder: Path, name: str, title: str) -> str:
+    out = Path(folder) / "figures"
+    out.mkdir(exist_ok=True)
+    png = io.BytesIO()
+    fig.savefig(png, format="png", bbox_inches="tight", facecolor="white")
+    svg = io.StringIO()
+    fig.savefig(svg, format="svg", bbox_inches="tight", facecolor="white", metadata={"Date": None})
+    plt.close(fig)
+    atomic_write(out / f"{name}.png", png.getvalue())
+    atomic_write(out / f"{name}.svg", svg.getvalue())
+    return _inline_svg(svg.getvalue(), name, title)
+
+
+def _num_formatter(lang: str, scale: float = 1.0) -> FuncFormatter:
+    def f(x: float, _pos: int | None = None) -> str:
+        v = x * scale
+        digits = 0 if abs(v - round(v)) < 1e-9 else 1
+        return number(v, lang, digits)
+
+    return FuncFormatter(f)
+
+
+def _title(fig: Figure, title: str) -> None:
+    fig.suptitle(title, x=0.01, y=0.995, ha="left", va="top", fontsize=11.5, fontweight="bold")
+
+
+def _dates(iso: list[str]) -> list[float]:
+    """ISO dates as matplotlib date numbers."""
+    return [float(mdates.date2num(dt.date.fromisoformat(x))) for x in iso]
+
+
+def _color(i: int) -> str:
+    return COLORS[i % len(COLORS)]
+
+
+def _label_case(s: str) -> str:
+    """Lower-case the first letter of a label for use inside a sentence ("KAD-..." stays)."""
+    return s[0].lower() + s[1:] if len(s) > 1 and s[1].islower() else s
+
+
+# ----------------------------------------------------------------------------------------- occupancy
+def _occupancy(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
+    with_daily = [s for s in data.scenarios if "hospital_occupancy" in s.daily]
+    if not with_daily:
+        return None
+    title = text("report.occupied_beds", lang).split(" (")[0] + (" i sykehuset per dag" if lang == "nb"
+                                                                  else " in hospital per day")
+    fig, ax = plt.subplots(figsize=(9.0, 4.4), layout="constrained")
+    ref = with_daily[0]
+    days = _dates(ref.dates)
+    warm = [w for w in ref.daily.get("warmup", [])]
+    if warm and any(w > 0 for w in warm):
+        end = days[sum(1 for w in warm if w > 0)] if sum(1 for w in warm if w > 0) < len(days) else days[-1]
+        ax.axvspan(days[0], end, color="#eeeeee", zorder=0, label=text("report.warmup", lang))
+    for i, s in enumerate(with_daily):
+        d = _dates(s.dates)
+        c = _color(i)
+        if "hospital_occupancy_p025" in s.daily:
+            ax.fill_between(d, s.daily["hospital_occupancy_p025"], s.daily["hospital_occupancy_p975"], color=c,
+                            alpha=0.18, linewidth=0, step="post",
+                            label=text("report.band95", lang) if i == 0 and not data.is_comparison else None)
+        name = text("report.occupied_beds", lang) + (f" – {s.name}" if data.is_comparison else "")
+        ax.step(d, s.daily["hospital_occupancy"], where="post", color=c, linewidth=1.3, label=name)
+    if "staffed_beds" in ref.daily:
+        ax.step(days, ref.daily["staffed_beds"], where="post", color="black", linestyle="--", linewidth=1.2,
+                label=text("report.staffed_beds", lang))
+    ax.set_title(title, loc="left")
+    ax.set_ylabel(text("report.beds_axis", lang))
+    ax.set_xlabel(text("report.date", lang))
+    ax.set_ylim(bottom=0)
+    ax.set_xlim(days[0], days[-1])
+    ax.yaxis.set_major_formatter(_num_formatter(lang))
+    ax.xaxis.set_major_locator(mdates.MonthLocator())
+    months = _MONTHS[lang]
+    ax.xaxis.set_major_formatter(FuncFormatter(
+        lambda x, _p=None: f"{months[mdates.num2date(x).month - 1]}" + (
+            f"\n{mdates.num2date(x).year}" if mdates.num2date(x).month == 1 else "")))
+    handles, names = ax.get_legend_handles_labels()
+    if data.is_comparison:
+        handles.append(Patch(facecolor="#999999", alpha=0.35, label=text("report.band95", lang)))
+        names.append(text("report.band95", lang))
+    fig.legend(handles, names, loc="outside lower center", ncol=4 if not data.is_comparison else 3, fontsize=8.5)
+    occ = ref.indicators.get("bed_occupancy", {})
+    cor = ref.indicators.get("corridor_patient_days", {})
+    beds = ref.resolved.get("hospital", {}).get("beds")
+    warmup = ref.manifest.get("warmup_days")
+    if lang == "nb":
+        cap = ("Gjennomsnittlig antall pasienter i sykehus per dag (linje) og området som 95 % av replikasjonene "
+               "ligger innenfor (skygge), mot bemannede senger (stiplet"
+               + (f", {number(beds, lang)} senger" if beds else "") + "). "
+               f"Grått felt: innsvingingsperioden på {number(warmup, lang)} dager, som ikke inngår i indikatorene. ")
+        if occ:
+            lo, hi = occ["ci95"]
+            cap += (f"Beleggsprosent i {ref.name}: {value('bed_occupancy', occ['mean'], lang)} % "
+                    f"(95 % KI {fmt_ci('bed_occupancy', lo, hi, lang)} %); korridorpasientdøgn: "
+                    f"{value('corridor_patient_days', cor.get('mean'), lang)} per år.")
+    else:
+        cap = ("Mean number of patients in hospital per day (line) and the range holding 95% of replications "
+               "(shade), against staffed beds (dashed" + (f", {number(beds, lang)} beds" if beds else "") + "). "
+               f"Grey: the warm-up of {number(warmup, lang)} days, left out of the indicators. ")
+        if occ:
+            lo, hi = occ["ci95"]
+            cap += (f"Bed occupancy in {ref.name}: {value('bed_occupancy', occ['mean'], lang)}% "
+                    f"(95% CI {fmt_ci('bed_occupancy', lo, hi, lang)}%); corridor patient days: "
+                    f"{value('corridor_patient_days', cor.get('mean'), lang)} per year.")
+    return fig, title, cap
+
+
+# ----------------------------------------------------------------------------------------- delayed days
+def _delayed_by_municipality(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
+    key = "delayed_days_per_1000_67plus"
+    munis = data.municipalities
+    if not munis or key not in data.reference.by_municipality.get(munis[0], {}):
+        return None
+    munis, note = _top(data, munis, key, MAX_MUNICIPALITIES, lang)
+    cats = [*munis, text("report.all_municipalities", lang)]
+    n_s = len(data.scenarios)
+    fig, ax = plt.subplots(figsize=(9.0, 1.0 + 0.42 * len(cats) * max(1, n_s) ** 0.6 + 0.4), layout="constrained")
+    height = 0.8 / n_s
+    for i, s in enumerate(data.scenarios):
+        means, los, his = [], [], []
+        for m in munis:
+            e = s.by_municipality.get(m, {}).get(key, {})
+            means.append(e.get("mean"))
+            los.append((e.get("ci95") or [None, None])[0])
+            his.append((e.get("ci95") or [None, None])[1])
+        e = s.indicators.get(key, {})
+        means.append(e.get("mean"))
+        los.append((e.get("ci95") or [None, None])[0])
+        his.append((e.get("ci95") or [None, None])[1])
+        y = [len(cats) - 1 - j - (i - (n_s - 1) / 2) * height for j in range(len(cats))]
+        mv = [float("nan") if v is None else v for v in means]
+        err = [[0 if (v is None or lo is None) else max(v - lo, 0) for v, lo in zip(means, los, strict=False)],
+               [0 if (v is None or hi is None) else max(hi - v, 0) for v, hi in zip(means, his, strict=False)]]
+        ax.barh(y, mv, height=height * 0.92, color=_color(i), label=s.name, zorder=2)
+        ax.errorbar(mv, y, xerr=err, fmt="none", ecolor="#333333", elinewidth=1, capsize=2.5, zorder=3)
+        for yy, v, hi in zip(y, means, his, strict=False):
+            if v is not None and not math.isnan(v):
+                ax.text(max(v, hi if hi is not None else v) * 1.0 + 0.01 * max(filter(None, his), default=1), yy,
+                        f" {number(v, lang)}", va="center", fontsize=8, color="#333333")
+    ax.set_yticks(range(len(cats)))
+    ax.set_yticklabels(cats[::-1])
+    ax.get_yticklabels()[0].set_fontweight("bold")
+    ax.grid(axis="y", visible=False)
+    ax.set_xlim(left=0)
+    ax.xaxis.set_major_formatter(_num_formatter(lang))
+    title = label(key, lang)
+    ax.set_title(title, loc="left")
+    ax.set_xlabel("døgn per 1000 innbyggere 67+ per år" if lang == "nb" else "days per 1000 inhabitants 67+ per year")
+    if n_s > 1:
+        handles, labels_ = ax.get_legend_handles_labels()
+        ax.legend(handles, labels_, loc="lower right")
+    if lang == "nb":
+        cap = ("Liggedøgn for utskrivningsklare pasienter per 1000 innbyggere 67 år og eldre per år, per kommune "
+               "og samlet, med 95 % konfidensintervall (streker). Kommunen betaler for hvert slikt døgn.")
+    else:
+        cap = ("Delayed-discharge days per 1000 inhabitants aged 67+ per year, by municipality and overall, with 95% "
+               "confidence intervals (whiskers). The municipality pays for each such day.")
+    return fig, title, cap + note
+
+
+# ----------------------------------------------------------------------------------------- differences
+def _forest(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
+    if not data.is_comparison or len(data.scenarios) < 2:
+        return None
+    diffs = data.comparison.get("differences", {}) if data.comparison else {}
+    others = [s for s in data.scenarios[1:] if s.name in diffs]
+    keys = [k for k in FOREST_KEYS if any(_finite(diffs[s.name].get(k, {}).get("relative")) for s in others)]
+    if not keys:
+        return None
+    n_s = len(others)
+    fig, ax = plt.subplots(figsize=(9.0, 1.3 + 0.42 * len(keys) * max(1, n_s) ** 0.6), layout="constrained")
+    height = 0.7 / n_s
+    labelled: set[str] = set()
+    for i, s in enumerate(others):
+        for j, k in enumerate(keys):
+            d = diffs[s.name].get(k, {})
+            rel = d.get("relative")
+            if not _finite(rel):
+                continue
+            lo, hi = d.get("relative_ci95") or [rel, rel]
+            y = len(keys) - 1 - j - (i - (n_s - 1) / 2) * height
+            ax.errorbar([rel * 100], [y], xerr=[[max(rel - lo, 0) * 100], [max(hi - rel, 0) * 100]], fmt="o",
+                        color=_color(i + 1), ecolor=_color(i + 1), capsize=3, markersize=5, elinewidth=1.6,
+                        label=s.name if s.name not in labelled else None, zorder=3)
+            labelled.add(s.name)
+    ax.axvline(0, color="black", linewidth=1)
+    ticks = []
+    for k in keys:
+        b = BETTER.get(k, 0)
+        arrow = " (↓ " + text("report.better", lang) + ")" if b < 0 else (
+            " (↑ " + text("report.better", lang) + ")" if b > 0 else "")
+        ticks.append(label(k, lang) + arrow)
+    ax.set_yticks(range(len(keys)))
+    ax.set_yticklabels(ticks[::-1])
+    ax.grid(axis="y", visible=False)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p=None: number(x, lang, 0) + (" %" if lang == "nb"
+                                                                                         else "%")))
+    lim = max(abs(v) for v in ax.get_xlim())
+    ax.set_xlim(-lim, lim)
+    ref = data.reference.name
+    title = ("Endring fra referansen per indikator" if lang == "nb" else "Change from the reference by indicator")
+    ax.set_title(title, loc="left")
+    ax.set_xlabel(text("report.relative_change_axis", lang))
+    fig.legend(loc="outside lower center", ncol=min(n_s, 3))
+    if lang == "nb":
+        cap = (f"Parvis forskjell fra referansen «{ref}» i prosent av referansens gjennomsnitt, med 95 % "
+               "konfidensintervall. Punkter til venstre for null betyr lavere verdi; pilen ved hver indikator viser "
+               "hvilken retning som er bedre. Et intervall som krysser null betyr ingen sikker forskjell.")
+    else:
+        cap = (f"Paired difference from the reference “{ref}” as a percentage of the reference mean, with 95% "
+               "confidence intervals. Points left of zero mean a lower value; the arrow by each indicator shows "
+               "which direction is better. An interval crossing zero means no clear difference.")
+    return fig, title, cap
+
+
+def _top(data: ReportData, munis: list[str], key: str, limit: int, lang: str) -> tuple[list[str], str]:
+    """At most ``limit`` municipalities, the highest by ``key`` in the reference, and a caption note."""
+    if len(munis) <= limit:
+        return munis, ""
+    ref = data.reference
+    top = sorted(munis, key=lambda m: -_mean(ref, key, m))[:limit]
+    keep = [m for m in munis if m in top]
+    if lang == "nb":
+        return keep, (f" Figuren viser de {limit} av {len(munis)} kommuner med høyest verdi i {ref.name}; "
+                      "tabellen per kommune viser alle.")
+    return keep, (f" The figure shows the {limit} of {len(munis)} municipalities with the highest value in {ref.name}; "
+                  "the table by municipality shows all.")
+
+
+def _finite(x: object) -> bool:
+    return isinstance(x, (int, float)) and math.isfinite(x)
+
+
+# ----------------------------------------------------------------------------------------- costs
+def _mean(s: ScenarioData, key: str, municipality: str | None = None) -> float:
+    e = (s.by_municipality.get(municipality, {}) if municipality else s.indicators).get(key, {})
+    v = e.get("mean")
+    return float(v) if _finite(v) else 0.0
+
+
+def _costs(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
+    ref = data.reference
+    if "cost_hospital_nok" not in ref.indicators:
+        return None
+    munis, note = _top(data, data.municipalities, "cost_municipal_nok", MAX_COST_MUNICIPALITIES, lang)
+    has_iv = any(_mean(s, "cost_intervention_nok") > 0 for s in data.scenarios)
+    right_cats = [*munis] + ([text("payer.intervention", lang)] if has_iv else [])
+    fig, axes = plt.subplots(2, 2, figsize=(9.0, 6.4), sharex="col",
+                             gridspec_kw={"width_ratios": [1.3, max(len(right_cats), 1)], "height_ratios": [2.2, 1]})
+    (ax0, ax1), (bx0, bx1) = axes
+    n_s = len(data.scenarios)
+    width = 0.8 / n_s
+    for i, s in enumerate(data.scenarios):
+        c = _color(i)
+        off = (i - (n_s - 1) / 2) * width
+        net = _mean(s, "cost_hospital_nok") / 1e6
+        pay = _mean(s, "delayed_payment_nok") / 1e6
+        ax0.bar([off], [net], width * 0.92, color=c, zorder=2)
+        ax0.bar([off], [pay], width * 0.92, bottom=[net], color="white", edgecolor=c, hatch=PAYMENT_HATCH, zorder=2)
+        ax0.text(off, net + pay, number(net + pay, lang, 0), ha="center", va="bottom", fontsize=7.5)
+        bx0.bar([off], [pay], width * 0.92, color="white", edgecolor=c, hatch=PAYMENT_HATCH, zorder=2)
+        bx0.text(off, pay, number(pay, lang, 2 if pay < 10 else 1), ha="center", va="bottom", fontsize=7.5)
+        own, paid = [], []
+        for m in munis:
+            p = _mean(s, "delayed_payment_nok", m) / 1e6
+            paid.append(p)
+            own.append(_mean(s, "cost_municipal_nok", m) / 1e6 - p)
+        if has_iv:
+            own.append(_mean(s, "cost_intervention_nok") / 1e6)
+            paid.append(0.0)
+        x = [j + off for j in range(len(right_cats))]
+        ax1.bar(x, own, width * 0.92, color=c, zorder=2, label=s.name)
+        ax1.bar(x, paid, width * 0.92, bottom=own, color="white", edgecolor=c, hatch=PAYMENT_HATCH, zorder=2)
+        bx1.bar(x[:len(munis)], paid[:len(munis)], width * 0.92, color="white", edgecolor=c, hatch=PAYMENT_HATCH,
+                zorder=2)
+        if n_s <= 2:
+            for xx, p in zip(x[:len(munis)], paid[:len(munis)], strict=False):
+                bx1.text(xx, p, number(p, lang, 2 if p < 10 else 1), ha="center", va="bottom", fontsize=7)
+    bx0.set_xticks([0])
+    bx0.set_xticklabels([text("payer.hospital", lang)])
+    bx0.set_xlim(-0.6, 0.6)
+    bx1.set_xticks(range(len(right_cats)))
+    bx1.set_xticklabels(right_cats, rotation=0 if len(right_cats) <= 7 else 30,
+                        ha="center" if len(right_cats) <= 7 else "right")
+    for ax in (ax0, ax1, bx0, bx1):
+        ax.grid(axis="x", visible=False)
+        ax.yaxis.set_major_formatter(_num_formatter(lang))
+    for ax in (bx0, bx1):
+        ax.margins(y=0.25)
+    ax0.set_ylabel(text("report.mnok_year", lang))
+    bx0.set_ylabel(text("report.mnok_year", lang))
+    ax0.set_title("Kostnader" if lang == "nb" else "Costs", loc="left", fontsize=9.5)
+    bx0.set_title(("Mottatt betaling" if lang == "nb" else "Payment received"), loc="left", fontsize=9.5)
+    bx1.set_title(("Betaling for utskrivningsklare, betalt av kommunene til sykehuset" if lang == "nb" else
+                   "Delayed-discharge payment, paid by the municipalities to the hospital"), loc="left",
+                  fontsize=9.5)
+    title = "Kostnader per betaler" if lang == "nb" else "Costs by payer"
+    _title(fig, title)
+    handles = [Patch(facecolor=_color(i), label=s.name) for i, s in enumerate(data.scenarios)] if n_s > 1 else [
+        Patch(facecolor=_color(0), label=text("cost.own", lang))]
+    handles.append(Patch(facecolor="white", edgecolor="#555555", hatch=PAYMENT_HATCH,
+                         label=("Betaling for utskrivningsklare: betalt av kommunen, mottatt av sykehuset"
+                                if lang == "nb" else "Delayed-day payment: paid by the municipality, "
+                                                     "received by the hospital")))
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.01, 0.965), ncol=min(len(handles), 3),
+               fontsize=8.5)
+    pay = _mean(ref, "delayed_payment_nok")
+    fig.text(0.015, 0.915, ("Overføring fra kommunene til sykehuset: " if lang == "nb" else
+                            "Transfer from the municipalities to the hospital: ")
+             + f"{value('delayed_payment_nok', pay, lang)} {text('report.mnok_year', lang)}"
+             + (f" ({ref.name})" if n_s > 1 else ""), fontsize=8.5, color="#333333")
+    fig.tight_layout(rect=(0, 0, 1, 0.91))
+    net = _mean(ref, "cost_hospital_nok")
+    if lang == "nb":
+        cap = (f"Kostnader per år i millioner kroner for sykehuset og hver kommune{' og tiltaket' if has_iv else ''}. "
+               f"Skravert del: betalingen for utskrivningsklare pasienter, som er en overføring fra kommunene til "
+               f"sykehuset – hos kommunene er den en utgift, hos sykehuset dekker den en del av kostnadene. "
+               f"I {ref.name} overføres {value('delayed_payment_nok', pay, lang)} mill. kr per år; sykehusets "
+               f"kostnader etter mottatt betaling er {value('cost_hospital_nok', net, lang)} mill. kr.")
+    else:
+        cap = ("Costs per year in million NOK for the hospital and each municipality"
+               f"{' and the intervention' if has_iv else ''}. "
+               f"Hatched: the delayed-discharge payment, a transfer from the municipalities to the hospital – an "
+               f"expense for the municipalities that covers part of the hospital's costs. In {ref.name} "
+               f"{value('delayed_payment_nok', pay, lang)} million NOK a year is transferred; the hospital's cost net "
+               f"of the payment is {value('cost_hospital_nok', net, lang)} million NOK.")
+    return fig, title, cap + note
+
+
+# ----------------------------------------------------------------------------------------- flows
+_DESTS = ("discharge_home", "discharge_home_care", "discharge_short_term", "discharge_rehab", "discharge_long_term",
+          "deaths_in_hospital")
+
+
+def _box(ax: plt.Axes, x: float, y: float, w: float, h: float, title: str, count: str, color: str) -> None:
+    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.02,rounding_size=0.12",
+                                facecolor=color, edgecolor="#333333", linewidth=0.8, zorder=3))
+    ax.text(x, y + h * 0.16, title, ha="center", va="center", fontsize=8.3, zorder=4)
+    ax.text(x, y - h * 0.22, count, ha="center", va="center", fontsize=9.5, fontweight="bold", zorder=4)
+
+
+def _arrow(ax: plt.Axes, a: tuple[float, float], b: tuple[float, float], n: float, scale: float,
+           rad: float = 0.0, color: str = "#7a9cc6") -> None:
+    """A flow arrow whose shaft width (points) grows with the square root of the count."""
+    if n <= 0:
+        return
+    tail = max(0.8, 13.0 * math.sqrt(n / scale))
+    style = f"simple,head_length={6 + tail * 0.35:.2f},head_width={tail + 6:.2f},tail_width={tail:.2f}"
+    ax.add_patch(FancyArrowPatch(a, b, connectionstyle=f"arc3,rad={rad}", arrowstyle=style, mutation_scale=1,
+                                 linewidth=0, color=color, alpha=0.7, zorder=2, shrinkA=0, shrinkB=0))
+
+
+def _flow_panel(ax: plt.Axes, s: ScenarioData, lang: str) -> None:
+    f = s.flows
+    big = max(f.get("hospital_admissions", 0.0), f.get("acute_events", 0.0), 1.0)
+
+    def n(key: str) -> str:
+        return number(round(f.get(key, 0.0)), lang, 0)
+
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 6.8)
+    ax.axis("off")
+    _arrow(ax, (1.55, 3.3), (4.15, 3.3), f.get("triage_hospital", 0), big)
+    _arrow(ax, (1.4, 3.85), (2.1, 5.45), f.get("triage_kad", 0), big)
+    _arrow(ax, (1.4, 2.75), (2.1, 1.15), f.get("triage_home", 0), big)
+    _arrow(ax, (3.9, 5.3), (4.75, 3.95), f.get("kad_to_hospital", 0), big)
+    dest_y = [5.95, 4.95, 3.95, 2.95, 1.95, 0.95]
+    for key, y in zip(_DESTS, dest_y, strict=False):
+        _arrow(ax, (5.85, 3.3), (7.55, y), f.get(key, 0), big, color="#c9a25f" if key == "deaths_in_hospital"
+               else "#7a9cc6")
+    # readmissions: back from the community (destinations) to hospital, below the boxes
+    _arrow(ax, (7.6, 0.35), (5.0, 2.55), f.get("readmissions", 0), big, rad=-0.35, color="#D55E00")
+    ax.text(4.85, 2.2, f"{text('flow.readmissions', lang)}: {n('readmissions')}", ha="right", va="center",
+            fontsize=8.3, color="#a33f00", fontweight="bold", zorder=4)
+    _box(ax, 0.85, 3.3, 1.5, 1.0, text("flow.acute_events", lang), n("acute_events"), "#f2f2f2")
+    ax.text(0.85, 2.6, f"({text('flow.triage', lang)})", ha="center", va="top", fontsize=7.3,
+            color="#333333")
+    ax.text(8.6, 6.5, "Utskrevet til" if lang == "nb" else "Discharged to", ha="center", va="center",
+            fontsize=8.5, fontweight="bold", color="#333333")
+    _box(ax, 3.0, 5.5, 1.75, 0.95, "KAD", n("triage_kad"), "#e8f1e4")
+    ax.text(3.0, 4.72, f"→ {text('flow.discharge_home', lang).lower()} {n('kad_to_home')}, "
+                       f"→ {text('flow.hospital', lang).lower()} {n('kad_to_hospital')}", ha="center", fontsize=7.3,
+            color="#333333")
+    _box(ax, 3.0, 1.1, 1.75, 0.95, text("flow.triage_home", lang), n("triage_home"), "#f2f2f2")
+    _box(ax, 5.0, 3.3, 1.7, 1.2, text("flow.hospital_admissions", lang), n("hospital_admissions"), "#dbe8f6")
+    for key, y in zip(_DESTS, dest_y, strict=False):
+        _box(ax, 8.6, y, 2.1, 0.78, text(f"flow.{key}", lang), n(key),
+             "#f6ead6" if key == "deaths_in_hospital" else "#eef3f9")
+    ax.text(0.0, 6.5, s.name, fontsize=9.5, fontweight="bold", ha="left")
+
+
+def _flows(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
+    with_flows = [s for s in data.scenarios if "hospital_admissions" in s.flows]
+    if not with_flows:
+        return None
+    fig, axes = plt.subplots(len(with_flows), 1, figsize=(9.0, 4.6 * len(with_flows)), squeeze=False)
+    for ax, s in zip(axes[:, 0], with_flows, strict=False):
+        _flow_panel(ax, s, lang)
+    title = "Pasientforløpet: strømmer per år" if lang == "nb" else "The pathway: flows per year"
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11.5, fontweight="bold")
+    fig.tight_layout(rect=(0, 0, 1, 0.97))
+    f = with_flows[0].flows
+    if lang == "nb":
+        cap = (f"Antall pasienter per år i hvert steg av forløpet (gjennomsnitt over replikasjonene), fra akutt "
+               f"hendelse via KAD eller sykehus til utskrivningssted, og tilbake som reinnleggelse. Pilenes bredde "
+               f"følger antallet. Sykehusinnleggelsene ({number(round(f.get('hospital_admissions', 0)), lang, 0)}) "
+               f"omfatter direkte innleggelser, overføringer fra KAD og reinnleggelser.")
+    else:
+        cap = (f"Patients per year at each step of the pathway (mean over replications), from the acute event via KAD "
+               f"or hospital to the discharge destination, and back as readmission. Arrow width follows the count. "
+               f"Hospital admissions ({number(round(f.get('hospital_admissions', 0)), lang, 0)}) include direct "
+               f"admissions, transfers from KAD and readmissions.")
+    return fig, title, cap
+
+
+# ----------------------------------------------------------------------------------------- readmission
+def _readmission(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
+    with_curve = [s for s in data.scenarios if any(k.startswith("readmitted_by_day.") for k in s.flows)]
+    if not with_curve:
+        return None
+    fig, ax = plt.subplots(figsize=(9.0, 4.2), layout="constrained")
+    styles = ("-", "--", ":", "-.")
+    groups = [*with_curve[0].groups, "all"]
+    days = list(range(31))
+    for si, s in enumerate(with_curve):
+        for gi, g in enumerate(groups):
+            ys = [s.flows.get(f"readmitted_by_day.{g}.{d}") for d in days]
+            if any(v is None for v in ys):
+                continue
+            c = "black" if g == "all" else _color(gi)
+            name = text(f"group.{g}", lang) + (f" – {s.name}" if len(with_curve) > 1 else "")
+            ax.plot(days, [100 * float(v or 0.0) for v in ys], color=c, linestyle=styles[si % len(styles)],
+                    linewidth=2.2 if g == "all" else 1.5, label=name)
+    ax.set_xlim(0, 30)
+    ax.set_ylim(bottom=0)
+    ax.set_xticks(range(0, 31, 5))
+    ax.yaxis.set_major_formatter(_num_formatter(lang))
+    ax.set_xlabel(text("report.days_after_discharge", lang))
+    ax.set_ylabel(text("report.share_readmitted", lang))
+    title = "Tid til reinnleggelse" if lang == "nb" else "Time to readmission"
+    ax.set_title(title, loc="left")
+    ax.legend(loc="upper left", fontsize=8.5, ncol=1 if len(with_curve) == 1 else 2)
+    r = data.reference.indicators.get("readmission_30d", {})
+    if lang == "nb":
+        cap = ("Kumulativ andel av utskrevne pasienter (i live, ikke til langtidsplass) som er lagt inn igjen "
+               "akutt innen et gitt antall dager, per pasientgruppe. Verdien ved dag 30 er reinnleggelse innen "
+               "30 dager" + (f" ({with_unit('readmission_30d', value('readmission_30d', r.get('mean'), lang), lang)} "
+                            f"for alle i {data.reference.name})" if r else "") + ".")
+    else:
+        cap = ("Cumulative share of discharged patients (alive, not to long-term care) readmitted as emergencies "
+               "within a given number of days, by patient group. The value at day 30 is the 30-day readmission "
+               "rate" + (f" ({with_unit('readmission_30d', value('readmission_30d', r.get('mean'), lang), lang)} "
+                         f"for all in {data.reference.name})" if r else "") + ".")
+    return fig, title, cap
+
+
+_BUILDERS: tuple[tuple[str, Callable[[ReportData, str], tuple[Figure, str, str] | None]], ...] = (
+    ("occupancy", _occupancy),
+    ("differences", _forest),
+    ("delayed_days_by_municipality", _delayed_by_municipality),
+    ("costs_by_payer", _costs),
+    ("pathway_flows", _flows),
+    ("time_to_readmission", _readmission),
+)
+
+
+def make_figures(data: ReportData, lang: str = "nb", folder: Path | None = None) -> list[ReportFigure]:
+    """Draw every figure the data allows, write PNG and SVG to ``folder/figures``; return them in order."""
+    out = []
+    with plt.rc_context(_RC):  # type: ignore[arg-type]
+        for name, build in _BUILDERS:
+            made = build(data, lang)
+            if made is None:
+                continue
+            fig, title, caption = made
+            svg = _save(fig, folder or data.folder, name, title)
+            out.append(ReportFigure(name=name, title=title, caption=caption, svg=svg))
+    return out
