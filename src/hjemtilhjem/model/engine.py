@@ -25,7 +25,7 @@ from simpy.events import Timeout
 
 from ..eventlog import BACKGROUND_GROUP, EventLog, Kind, LogArrays, Place, Route
 from ..scenario.calendar import population_by_band, run_days, season_by_day
-from ..scenario.schema import ADMISSION_MULT_CAP, DESTINATIONS, SERVICES, Scenario
+from ..scenario.schema import ADMISSION_MULT_CAP, CAPACITY_KEYS, DESTINATIONS, SERVICES, Scenario
 from .rng import stream
 from .sampling import durations, effect_value
 
@@ -216,6 +216,10 @@ class Simulation:
         for mi, m in enumerate(s.municipality):
             for si, sname in enumerate(SERVICES):
                 self.cap[mi * _N_SERVICES + si] = m.capacity(sname)
+        self.capacity_changes = capacity_changes(s)
+        for day, slot, delta in self.capacity_changes:
+            if day <= 0:
+                self.cap[slot] = max(self.cap[slot] + delta, 0)
         self.service_cfg = [getattr(s.services, name) for name in SERVICES]
         self.priority = [cfg.hospital_priority for cfg in self.service_cfg]
         self.ends_in_death = [cfg.ends_in_death for cfg in self.service_cfg]
@@ -525,10 +529,19 @@ class Simulation:
         if todo:
             self._at(todo[-1][0] - self.env._now, self._background_request, (slot, todo))
 
+    def _change_capacity(self, ev: Any) -> None:
+        slot, delta = ev._value
+        self.cap[slot] = max(self.cap[slot] + delta, 0)
+        self.used[slot] += 1  # _release frees one place and then serves the queues up to the new capacity
+        self._release(slot)
+
     # ------------------------------------------------------------------------------------ run
     def run(self) -> RunResult:
         """Run warm-up plus horizon and return the event log."""
         t0 = time.process_time()
+        for day, slot, delta in self.capacity_changes:
+            if day > 0:
+                self._at(day, self._change_capacity, (slot, delta))
         self._start_background()
         self._start_arrivals()
         self.env.run(until=self.until)
@@ -539,6 +552,20 @@ class Simulation:
 
 def _age_low(band: str) -> int:
     return int(band.rstrip("+").split("-")[0])
+
+
+def capacity_changes(s: Scenario) -> list[tuple[float, int, int]]:
+    """``(day, municipality * 5 + service, delta)`` of every intervention's ``capacity_delta``."""
+    out = []
+    for iv in s.intervention:
+        if not iv.enabled:
+            continue
+        for key, delta in iv.active_effects().capacity_delta.items():
+            for mi, m in enumerate(s.municipality):
+                if iv.targets.municipalities and m.name not in iv.targets.municipalities:
+                    continue
+                out.append((iv.start_day, mi * _N_SERVICES + CAPACITY_KEYS.index(key), int(delta)))
+    return out
 
 
 def simulate(scenario: Scenario, replication: int = 0, seed: int | None = None,

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..eventlog import BACKGROUND_GROUP, Kind, LogArrays, Place
 from ..scenario.calendar import beds_by_day, population_by_band
-from ..scenario.schema import SERVICES, Scenario
+from ..scenario.schema import CAPACITY_KEYS, SERVICES, Scenario
 
 __all__ = ["Context", "context", "indicators", "daily", "Intervals", "overlap_total", "stays"]
 
@@ -67,9 +67,23 @@ def context(s: Scenario) -> Context:
         day_rate_nok=c.delayed_day_rate_nok,
         unit_costs={"hospital": c.hospital_bed_day_nok, "kad": c.kad_day_nok, "short_term": c.short_term_day_nok,
                     "rehab": c.rehab_day_nok, "long_term": c.long_term_day_nok, "home_care": c.home_care_day_nok},
-        capacity=np.array([[m.capacity(x) for x in SERVICES] for m in s.municipality], dtype=float),
+        capacity=_capacity(s),
         intervention_costs=iv_costs,
     )
+
+
+def _capacity(s: Scenario) -> np.ndarray:
+    """Places by (municipality, service), with interventions' ``capacity_delta`` (as from day 0)."""
+    cap = np.array([[m.capacity(x) for x in SERVICES] for m in s.municipality], dtype=float)
+    for iv in s.intervention:
+        if not iv.enabled:
+            continue
+        for key, delta in iv.active_effects().capacity_delta.items():
+            si = CAPACITY_KEYS.index(key)  # CAPACITY_KEYS follows the order of SERVICES
+            for mi, m in enumerate(s.municipality):
+                if not iv.targets.municipalities or m.name in iv.targets.municipalities:
+                    cap[mi, si] = max(cap[mi, si] + delta, 0.0)
+    return cap
 
 
 # ----------------------------------------------------------------------------------------- intervals
@@ -287,6 +301,9 @@ def indicators(log: LogArrays, ctx: Context) -> tuple[dict[str, float], dict[str
     # length of stay, admissions
     ended = hosp.closed & (hosp.end >= w0) & (hosp.end <= w1)
     out["los_mean"] = float(np.mean(hosp.end[ended] - hosp.start[ended])) if ended.any() else float("nan")
+    ended75 = ended & np.isin(hosp.band, old75)
+    out["los_mean_75plus"] = (float(np.mean(hosp.end[ended75] - hosp.start[ended75])) if ended75.any()
+                              else float("nan"))
     adm_in = (hosp.start >= w0) & (hosp.start < w1)
     out["admissions"] = float(adm_in.sum()) / yrs
     adm75 = adm_in & np.isin(hosp.band, old75) & (hosp.group != BACKGROUND_GROUP)
