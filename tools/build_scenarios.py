@@ -142,6 +142,12 @@ source = "S-POP; capacities [ESTIMATE] scaled by ratio (see the header)"
 # Everything except population, capacities and hospital beds is the calibrated Vestfold baseline (same patient
 # groups, admission rates, stays, destinations, readmission, municipal services, costs): an assumption that the
 # pathway works as in Vestfold. Calibrate against this community's own figures when they are known.
+# NOT CALIBRATED: with Vestfold's per-80+ capacity ratios, small municipalities get small pools of places (a few
+# short-term or rehab places, a few dozen long-term places), where a patient waits long for the next free place.
+# Run with Vestfold's targets (2 replications, 2025), delayed days per 1000 came to about 17-19 here for Vestre Viken
+# and about 70-75 for Sogn og Fjordane, far above the 5-13 accepted for Sør-Øst and Vest (H-UKP22: Nord has about
+# 3x the rate of Sør-Øst and Vest). Intermunicipal places, which the model does not pool, are one reason. Fit the
+# capacities or other_requests to the community's own figures: hjemtilhjem calibrate FILE --targets T --fit ...
 # Capacities [ESTIMATE] (no per-municipality figures in the data; only national and regional totals):
 #   KAD beds: {spec['kad_source']}, split by total population.
 #   short-term / rehab / long-term places and home-care clients: the Vestfold baseline's places per 1000 aged 80+
