@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..experiment.calibrate import _check_fit_keys, check, evaluate, fit, format_table, load_targets, write_fitted
+from ..experiment.calibrate import _check_fit_keys, evaluate, fit, format_table, load_targets, write_fitted
 from ..experiment.results import run
 from ..scenario.loader import load_scenario
 from .common import UsageError, _positive_int, executor_options
