@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import re
 import sys
 import tomllib
@@ -108,6 +109,7 @@ def build(key: str, spec: dict, pop: dict, base: dict, base_text: str) -> str:
     pop80_v = sum(m["population"]["80+"] for m in base["municipality"])
     per80 = {k: sum(m[k] for m in base["municipality"]) / pop80_v * 1000
              for k in ("short_term_beds", "rehab_beds", "long_term_beds", "home_care_clients")}
+    mean_cap = {k: sum(m[k] for m in base["municipality"]) / len(base["municipality"]) for k in per80}
     bd = expected_bed_days_per_person(base)
     vestfold_bd = sum(m["population"][b] * bd[b] for m in base["municipality"] for b in BANDS)
     munis = []
@@ -120,7 +122,7 @@ def build(key: str, spec: dict, pop: dict, base: dict, base_text: str) -> str:
     blocks = []
     for num, name, p in munis:
         n80 = p["80+"] / 1000
-        cap = {k: max(1, round(v * n80)) for k, v in per80.items()}
+        cap = {k: places(v * n80, k, mean_cap[k]) for k, v in per80.items()}
         kad = max(1, round(spec["kad_per_1000"] * sum(p.values()) / 1000))
         pop_s = ", ".join(f'"{b}" = {p[b]}' for b in BANDS)
         blocks.append(f"""[[municipality]]
@@ -154,7 +156,9 @@ source = "S-POP; capacities [ESTIMATE] scaled by ratio (see the header)"
 #   KAD beds: {spec['kad_source']}, split by total population.
 #   short-term / rehab / long-term places and home-care clients: the Vestfold baseline's places per 1000 aged 80+
 #   ({ratios}); these rest on the national SSB-OMS23 ratios
-#   (7.1 institution places per 1000 inhabitants, 76 % long-term) split by the 80+ share; at least 1 each.
+#   (7.1 institution places per 1000 inhabitants, 76 % long-term) split by the 80+ share; then square-root
+#   staffing so that small municipalities get the same chance of waiting as an average Vestfold municipality
+#   (c = R + beta sqrt(R), R = the ratio's places x Vestfold's occupancy; see places() in the script).
 #   hospital beds: Vestfold's {base['hospital']['beds']} x expected acute bed-days \
 ({bed_days:,.0f} / {vestfold_bd:,.0f}) = {beds}.
 """
@@ -172,6 +176,24 @@ source = "S-POP; capacities [ESTIMATE] scaled by ratio (see the header)"
     end = text.index("# Patient groups")
     text = text[:start] + "\n".join(blocks) + "\n" + text[end:]
     return header + "\n" + text
+
+
+#: Mean occupancy of each service in the Vestfold baseline's measured year (2 replications, seed 2025)
+OCCUPANCY = {"short_term_beds": 0.80, "rehab_beds": 0.64, "long_term_beds": 0.97, "home_care_clients": 0.70}
+
+
+def places(proportional: float, key: str, vestfold_mean: float) -> int:
+    """Places for a municipality by square-root staffing, anchored on an average Vestfold municipality.
+
+    ``proportional`` is the number a plain per-capita ratio would give. A small pool needs proportionally more
+    places than a large one for the same chance of waiting (Halfin-Whitt: c = R + beta sqrt(R) for an offered load
+    R), so the load ``R = u * proportional`` gets the headroom ``beta sqrt(R)``, with ``beta`` set so that a
+    municipality of Vestfold's mean size gets exactly its ratio: ``beta = (1 - u) c / sqrt(u c)``.
+    """
+    u = OCCUPANCY[key]
+    beta = (1.0 - u) * vestfold_mean / math.sqrt(u * vestfold_mean)
+    load = u * proportional
+    return max(1, math.ceil(load + beta * math.sqrt(load)))
 
 
 def check_vestfold(pop: dict, base: dict) -> list[str]:
