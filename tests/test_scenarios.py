@@ -127,3 +127,43 @@ def test_combined_package_beats_each_part_on_bed_days(base):
     for name in ("trygg_utskrivning", "vitality"):
         assert d.mean() < _diff(base, _run(name), "hospital_bed_days").mean()
     assert (_diff(base, res, "readmission_30d") < 0).all()
+
+
+def _builder():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_scenarios", ROOT / "tools" / "build_scenarios.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_generated_community_files_are_reproducible():
+    """The committed files are what tools/build_scenarios.py makes from the CSV and the Vestfold baseline."""
+    b = _builder()
+    if not b.DATA.exists():
+        pytest.skip("shared/data population CSV not available")
+    pop = b.read_population(b.DATA)
+    text = b.VESTFOLD.read_text(encoding="utf-8")
+    base = tomllib.loads(text)
+    assert b.check_vestfold(pop, base) == []  # the Vestfold populations are the CSV's, 1.1.2025
+    for key, spec in b.COMMUNITIES.items():
+        committed = (SCENARIOS / key / "baseline.toml").read_text(encoding="utf-8")
+        assert b.build(key, spec, pop, base, text) == committed, f"run python tools/build_scenarios.py ({key})"
+
+
+def test_square_root_staffing_gives_small_pools_relatively_more_places():
+    b = _builder()
+    mean = 48.7  # an average Vestfold municipality's short-term places
+    assert b.places(mean, "short_term_beds", mean) in (round(mean), round(mean) + 1)
+    small = b.places(3.0, "short_term_beds", mean)
+    assert small / 3.0 > b.places(150.0, "short_term_beds", mean) / 150.0
+    assert b.places(0.0, "rehab_beds", 5.0) == 1
+
+
+@pytest.mark.slow
+def test_vestre_viken_meets_its_national_targets(capsys):
+    from hjemtilhjem.cli import main as cli_main
+
+    rc = cli_main(["calibrate", str(SCENARIOS / "vestre_viken" / "baseline.toml"), "-r", "8", "-q"])
+    assert rc == 0, capsys.readouterr().out

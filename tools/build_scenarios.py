@@ -11,12 +11,14 @@ summed into the model's bands 0-66, 67-74, 75-79, 80+. Everything else comes fro
   = 0.114 per 1000; where the region's figure is not in the data, Norway 688 / 5,594,340 = 0.123 per 1000.
 * short-term, rehabilitation, long-term places and home-care clients: the Vestfold baseline's places per 1000
   inhabitants aged 80+ (its estimates from the national SSB-OMS23 ratios: 7.1 institution places per 1000,
-  76 % long-term, calibrated so that long-term places are full with a waiting list), at least 1 each.
+  76 % long-term), with square-root staffing so small municipalities keep the same chance of waiting
+  (see places()).
 * hospital beds: Vestfold's 365 staffed beds scaled by the expected acute bed-days of the community's population
   (its age bands x the group shares, admission rates and mean treatment stays of the baseline).
 
 Where a source gives only county totals (KAD places, institution places) the split between municipalities is by
-their population 80+ (KAD: by total population), as documented in each generated file.
+their population 80+ (KAD: by total population), as documented in each generated file. Values a community was
+calibrated on (its "calibrated" entry below) replace the Vestfold values and are marked [CALIBRATED].
 """
 
 from __future__ import annotations
@@ -53,6 +55,17 @@ COMMUNITIES = {
 # Not included: Sande (now part of Holmestrand, Vestfold; SiV does not serve it, norway_figures §1d) because the
 # CSV cannot separate it from Holmestrand; Jevnaker (Akershus), whose hospital belonging was not verified here.
 # Add either with [[municipality]] in a scenario that extends this one.""",
+        "status": """\
+# CALIBRATED to the national figures in scenarios/vestre_viken/targets.toml (the community's own are not in the
+# data): `hjemtilhjem calibrate scenarios/vestre_viken/baseline.toml` meets all 8 required targets (30
+# replications, seed 2025). Fitted with --fit (4 replications, 40 evaluations), then rounded and checked on 30
+# replications: the three values marked [CALIBRATED] below (long-term and short-term requests from home, the frail
+# group's treatment stay; national LOS 75+ is 5.5 days against Vestfold's 5.2).""",
+        "calibrated": {
+            "services.long_term.other_requests_per_1000_80plus_year": (20, "prior 8-25; Vestfold 21"),
+            "services.short_term.other_requests_per_1000_80plus_year": (104, "prior 50-150; Vestfold 100"),
+            "group.frail_elderly.los_days.mean": (6.8, "prior 5-7; Vestfold 6.25; national LOS 75+ 5.5 (SKDE-ELDRE)"),
+        },
         "numbers": ["3301", "3303", "3305", "3310", "3312", "3314", "3316", "3318", "3320", "3322", "3324", "3326",
                     "3328", "3330", "3332", "3334", "3336", "3338", "3201", "3203"],
     },
@@ -70,6 +83,16 @@ COMMUNITIES = {
 # Sogndal, Aurland, Lærdal, Årdal, Luster, Askvoll, Fjaler, Sunnfjord, Bremanger, Stad, Gloppen, Stryn
 # (municipality numbers 4602 and 4635-4651). Former Hornindal, now part of Volda in Møre og Romsdal, is left out.
 # Small municipalities get at least one place of each service; in practice several share institutions.""",
+        "status": """\
+# NOT CALIBRATED. `hjemtilhjem calibrate scenarios/sogn_og_fjordane/baseline.toml` (4 replications, seed 2025)
+# meets 5 of its 7 required (national) targets; it misses delayed days per 1000 (about 13, accepted 5-13; Vest is
+# below the national 13.1, H-UKP22) and the delay per delayed stay (about 6 days against 3.4-3.5). The cause is
+# structural: most municipalities are small, so their pools of long-term and rehabilitation places are small and
+# the next free place is weeks away; the model pools places per municipality, while real small municipalities
+# share institutions and use a short-term place while a patient waits for a long-term one. A --fit of the request
+# rates meets the targets only by leaving long-term places a third empty (requests from home 2.8 per 1000 80+
+# against Vestfold's 21), with occupancy drifting down through the year; that was not adopted. KAD occupancy
+# (about 0.27) is shown for information: H-KAD22 reports the lowest occupancy in units for the smallest populations.""",
         "numbers": ["4602", "4635", "4636", "4637", "4638", "4639", "4640", "4641", "4642", "4643", "4644", "4645",
                     "4646", "4647", "4648", "4649", "4650", "4651"],
     },
@@ -146,12 +169,7 @@ source = "S-POP; capacities [ESTIMATE] scaled by ratio (see the header)"
 # Everything except population, capacities and hospital beds is the calibrated Vestfold baseline (same patient
 # groups, admission rates, stays, destinations, readmission, municipal services, costs): an assumption that the
 # pathway works as in Vestfold. Calibrate against this community's own figures when they are known.
-# NOT CALIBRATED: with Vestfold's per-80+ capacity ratios, small municipalities get small pools of places (a few
-# short-term or rehab places, a few dozen long-term places), where a patient waits long for the next free place.
-# Run with Vestfold's targets (2 replications, 2025), delayed days per 1000 came to about 17-19 here for Vestre Viken
-# and about 70-75 for Sogn og Fjordane, far above the 5-13 accepted for Sør-Øst and Vest (H-UKP22: Nord has about
-# 3x the rate of Sør-Øst and Vest). Intermunicipal places, which the model does not pool, are one reason. Fit the
-# capacities or other_requests to the community's own figures: hjemtilhjem calibrate FILE --targets T --fit ...
+{spec['status']}
 # Capacities [ESTIMATE] (no per-municipality figures in the data; only national and regional totals):
 #   KAD beds: {spec['kad_source']}, split by total population.
 #   short-term / rehab / long-term places and home-care clients: the Vestfold baseline's places per 1000 aged 80+
@@ -175,6 +193,8 @@ source = "S-POP; capacities [ESTIMATE] scaled by ratio (see the header)"
     start = text.index("# Population 1.1.2025")
     end = text.index("# Patient groups")
     text = text[:start] + "\n".join(blocks) + "\n" + text[end:]
+    for k, (value, note) in spec.get("calibrated", {}).items():
+        text = set_value(text, k, value, note)
     return header + "\n" + text
 
 
@@ -194,6 +214,23 @@ def places(proportional: float, key: str, vestfold_mean: float) -> int:
     beta = (1.0 - u) * vestfold_mean / math.sqrt(u * vestfold_mean)
     load = u * proportional
     return max(1, math.ceil(load + beta * math.sqrt(load)))
+
+
+def set_value(text: str, key: str, value: float, note: str) -> str:
+    """Replace one value of the copied Vestfold text (``services.S.KEY`` or ``group.NAME.los_days.mean``)."""
+    parts = key.split(".")
+    if parts[0] == "services":
+        start = text.index(f"[services.{parts[1]}]")
+        m = re.compile(rf"^{parts[2]} = [^\n]*$", re.M).search(text, start)
+        assert m is not None, key
+        return text[:m.start()] + f"{parts[2]} = {value:g}   # [CALIBRATED] {note}" + text[m.end():]
+    if parts[0] == "group" and parts[2:] == ["los_days", "mean"]:
+        start = text.index(f'name = "{parts[1]}"')
+        m = re.compile(r"^los_days = \{[^\n]*$", re.M).search(text, start)
+        assert m is not None, key
+        line = re.sub(r"mean = [0-9.]+", f"mean = {value:g}", m.group(0).split("#")[0]).rstrip()
+        return text[:m.start()] + f"{line}  # [CALIBRATED] {note}" + text[m.end():]
+    raise ValueError(f"set_value: unsupported key {key}")
 
 
 def check_vestfold(pop: dict, base: dict) -> list[str]:
