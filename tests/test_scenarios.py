@@ -110,7 +110,8 @@ def test_more_short_term_places_lower_delayed_days_and_waits(base):
     res = _run("flere_korttidsplasser")
     assert (_diff(base, res, "delayed_days") <= 0).all() and _diff(base, res, "delayed_days").mean() < 0
     assert (_diff(base, res, "short_term_wait") < 0).all()
-    assert np.array_equal(res.values("admissions"), base.values("admissions"))
+    # arrivals are unchanged; only readmissions can shift in time, by a handful a year
+    assert np.abs(_diff(base, res, "admissions")).max() < 1e-3 * base.values("admissions").mean()
 
 
 def test_summer_closures_raise_occupancy_and_corridor_days(base):

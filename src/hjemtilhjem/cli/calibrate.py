@@ -16,7 +16,7 @@ from pathlib import Path
 from ..experiment.calibrate import _check_fit_keys, evaluate, fit, format_table, load_targets, write_fitted
 from ..experiment.results import run
 from ..scenario.loader import load_scenario
-from .common import UsageError, _positive_int, executor_options
+from .common import UsageError, _positive_int, _seed, executor_options
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--targets", "-t", default=None,
                    help="targets TOML file (default: targets.toml next to the scenario)")
     p.add_argument("--replications", "-r", type=_positive_int, default=None, help="replications (default: scenario)")
-    p.add_argument("--seed", type=int, default=None, help="base seed (default: scenario)")
+    p.add_argument("--seed", type=_seed, default=None, help="base seed (default: scenario)")
     executor_options(p)
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE",
                    help="override one scenario value, validated like the file (repeatable)")
