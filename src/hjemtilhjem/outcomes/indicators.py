@@ -291,6 +291,9 @@ def indicators(log: LogArrays, ctx: Context) -> tuple[dict[str, float], dict[str
     # length of stay, admissions
     ended = hosp.closed & (hosp.end >= w0) & (hosp.end <= w1)
     out["los_mean"] = float(np.mean(hosp.end[ended] - hosp.start[ended])) if ended.any() else float("nan")
+    ended75 = ended & np.isin(hosp.band, old75)
+    out["los_mean_75plus"] = (float(np.mean(hosp.end[ended75] - hosp.start[ended75])) if ended75.any()
+                              else float("nan"))
     adm_in = (hosp.start >= w0) & (hosp.start < w1)
     out["admissions"] = float(adm_in.sum()) / yrs
     adm75 = adm_in & np.isin(hosp.band, old75) & (hosp.group != BACKGROUND_GROUP)

@@ -29,6 +29,7 @@ LABELS: dict[str, Label] = {
     "delayed_payment_nok": Label("Kommunal betaling for utskrivningsklare", "Municipal payment for delayed days",
                                  "kr per år", "NOK per year"),
     "los_mean": Label("Liggetid", "Length of stay", "døgn", "days"),
+    "los_mean_75plus": Label("Liggetid 75+", "Length of stay, 75+", "døgn", "days"),
     "home_days_90": Label("Dager hjemme (90 dager)", "Days at home (90 days)", "dager", "days"),
     "mortality_30d": Label("Død innen 30 dager", "Death within 30 days", "andel", "share"),
     "short_term_wait": Label("Ventetid korttidsplass", "Wait for a short-term place", "døgn", "days"),
@@ -61,6 +62,7 @@ LABELS: dict[str, Label] = {
 BETTER: dict[str, int] = {
     "readmission_30d": -1, "bed_occupancy": 0, "corridor_patient_days": -1, "delayed_days": -1,
     "delayed_days_per_1000_67plus": -1, "delayed_days_per_1000": -1, "delayed_payment_nok": -1, "los_mean": -1,
+    "los_mean_75plus": -1,
     "home_days_90": 1, "mortality_30d": -1, "short_term_wait": -1, "cost_hospital_nok": -1,
     "cost_municipal_nok": -1, "cost_intervention_nok": -1, "admissions": -1, "admissions_per_1000_75plus": -1,
     "readmission_30d_75plus": -1, "hospital_bed_days": -1, "hospital_occupied_beds": -1,
