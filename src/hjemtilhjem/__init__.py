@@ -6,7 +6,7 @@ The small public API for notebooks (see docs/python_api.md)::
     sc = h.load_scenario("scenarios/vestfold/baseline.toml")
     res = h.run(sc, replications=10)
     res.summary()["indicators"]["delayed_days"]
-    cmp = h.compare(sc, "scenarios/vestfold/_example_more_short_term.toml", replications=10)
+    cmp = h.compare(sc, "scenarios/vestfold/flere_korttidsplasser.toml", replications=10)
     cmp.to_dataframe()
     sw = h.sweep("scenarios/vestfold/baseline.toml", {"hospital.beds": [345, 365, 385]}, replications=5)
     sw.to_dataframe()
