@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
+from ..model.errors import UnstableScenario
 from ..scenario.loader import ScenarioError
 from .common import UsageError
 
@@ -61,6 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
+        return 2
+    except UnstableScenario as exc:  # a scenario problem: no steady state
+        print(f"hjemtilhjem: unstable scenario: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("hjemtilhjem: interrupted; no results folder was completed", file=sys.stderr)

@@ -26,15 +26,25 @@ from simpy.events import Timeout
 from ..eventlog import BACKGROUND_GROUP, EventLog, Kind, LogArrays, Place, Route
 from ..scenario.calendar import population_by_band, run_days, season_by_day
 from ..scenario.schema import ADMISSION_MULT_CAP, DESTINATIONS, SERVICES, Scenario
+from .errors import UnstableScenario
 from .rng import stream
 from .sampling import durations, effect_value
 
-__all__ = ["Simulation", "RunResult", "Effect", "simulate"]
+__all__ = ["Simulation", "RunResult", "Effect", "simulate", "UnstableScenario"]
 
 _DEST_CODE = {name: Place.BY_NAME[name] for name in DESTINATIONS}
 _N_SERVICES = len(SERVICES)
 _READMIT_WINDOW = 30.0
 _CHUNK = 4096
+# Stability watch (a cheap daily check): a municipal queue longer than max(_QUEUE_LIMIT_MIN,
+# _QUEUE_LIMIT_PER_PLACE x places) that is still longer _WATCH_WINDOW_DAYS later, a hospital census above
+# _CENSUS_GROWING_PER_BED x staffed beds that is still larger _WATCH_WINDOW_DAYS later, or one above
+# _CENSUS_LIMIT_PER_BED x staffed beds, means the scenario has no steady state: stop and say where.
+_QUEUE_LIMIT_MIN = 50
+_QUEUE_LIMIT_PER_PLACE = 5
+_WATCH_WINDOW_DAYS = 30.0
+_CENSUS_GROWING_PER_BED = 4
+_CENSUS_LIMIT_PER_BED = 20
 
 
 @dataclass(frozen=True)
@@ -191,10 +201,13 @@ class Simulation:
         Defaults to the scenario's seed.
     parameter_uncertainty
         Draw intervention effects from their distributions (default: the scenario's setting).
+    check_stability
+        Watch queues and the hospital census once a day and raise :class:`UnstableScenario`
+        when one grows without bound.
     """
 
     def __init__(self, scenario: Scenario, replication: int = 0, seed: int | None = None,
-                 parameter_uncertainty: bool | None = None):
+                 parameter_uncertainty: bool | None = None, check_stability: bool = True):
         self.scenario = s = scenario
         self.replication = replication
         self.seed = s.scenario.seed if seed is None else seed
@@ -229,6 +242,10 @@ class Simulation:
         self.next_background = -1
         self.patients = 0
         self.readmit_draws: dict[tuple[int, int], _Episodes] = {}
+        self.check_stability = check_stability
+        self.census = [0] * len(s.municipality)  # patients in hospital, by municipality
+        self.requests = [0] * n  # requests per municipality x service (for the offered load)
+        self._over: dict[int, tuple[float, int]] = {}  # slot -> (day, queue length) when first seen too long
 
     # ------------------------------------------------------------------------------------ scheduling
     def _at(self, delay: float, fn: Callable[[Any], None], payload: Any) -> None:
@@ -353,6 +370,7 @@ class Simulation:
 
     def _admit(self, rec: list[Any], source: int) -> None:
         now = self.env._now
+        self.census[rec[MUNI]] += 1
         self.log.append(now, rec[PID], rec[EP], Kind.HOSP_ADMIT, rec[MUNI], rec[GRP], rec[BAND], source)
         e = _effect_at(self.effects[rec[MUNI] * self.n_groups + rec[GRP]], now)
         los = max(rec[LOS] * e.los_mult + e.los_delta, 0.01)
@@ -365,6 +383,7 @@ class Simulation:
         rec = ev._value
         now = self.env._now
         log = self.log.append
+        self.census[rec[MUNI]] -= 1
         log(now, rec[PID], rec[EP], Kind.DEATH, rec[MUNI], rec[GRP], rec[BAND], Place.HOSPITAL)
         log(now, rec[PID], rec[EP], Kind.HOSP_LEAVE, rec[MUNI], rec[GRP], rec[BAND], Place.DEAD)
 
@@ -380,13 +399,14 @@ class Simulation:
     def _request(self, slot: int, rec: list[Any], from_hospital: bool) -> None:
         self.log.append(self.env._now, rec[PID], rec[EP], Kind.SERVICE_REQUEST, rec[MUNI], rec[GRP], rec[BAND],
                         slot % _N_SERVICES)
+        self.requests[slot] += 1
         if self.used[slot] < self.cap[slot]:
             self.used[slot] += 1
             self._grant(slot, rec, from_hospital)
-        elif from_hospital:
-            self.queue_h[slot].append((self.env._now, rec))
         else:
-            self.queue_o[slot].append((self.env._now, rec))
+            (self.queue_h if from_hospital else self.queue_o)[slot].append((self.env._now, rec))
+            if slot not in self._over and len(self.queue_h[slot]) + len(self.queue_o[slot]) > self._limit[slot]:
+                self._over[slot] = (self.env._now, len(self.queue_h[slot]) + len(self.queue_o[slot]))
 
     def _grant(self, slot: int, rec: list[Any], from_hospital: bool) -> None:
         if not from_hospital:
@@ -419,6 +439,7 @@ class Simulation:
     def _leave(self, rec: list[Any]) -> None:
         """Discharge alive: to home, or into the municipal place already reserved."""
         now, dest, m = self.env._now, rec[DEST], rec[MUNI]
+        self.census[m] -= 1
         self.log.append(now, rec[PID], rec[EP], Kind.HOSP_LEAVE, m, rec[GRP], rec[BAND], dest)
         if dest != Place.HOME:
             self._start_service(m * _N_SERVICES + dest, rec)
@@ -525,10 +546,75 @@ class Simulation:
         if todo:
             self._at(todo[-1][0] - self.env._now, self._background_request, (slot, todo))
 
+    # ------------------------------------------------------------------------------------ stability
+    def _start_watch(self) -> None:
+        self._limit = [max(_QUEUE_LIMIT_MIN, _QUEUE_LIMIT_PER_PLACE * c) for c in self.cap]
+        self._census_limit = _CENSUS_LIMIT_PER_BED * self.scenario.hospital.beds
+        self._census_high = _CENSUS_GROWING_PER_BED * self.scenario.hospital.beds
+        self._census_mark: tuple[float, int] | None = None
+        if self.check_stability and self.until > 1.0:
+            self._at(1.0, self._watch, None)
+
+    def _watch(self, _ev: Any) -> None:
+        """Daily: raise :class:`UnstableScenario` if a long queue kept growing, or the census exploded."""
+        now = self.env._now
+        for slot, (t0, q0) in list(self._over.items()):
+            q = len(self.queue_h[slot]) + len(self.queue_o[slot])
+            if q <= self._limit[slot]:
+                del self._over[slot]
+            elif now - t0 >= _WATCH_WINDOW_DAYS:
+                if q > q0:
+                    raise self._unstable_queue(slot, q)
+                self._over[slot] = (now, q)
+        census = sum(self.census)
+        if census > self._census_limit:
+            raise self._unstable_census()
+        if census <= self._census_high:
+            self._census_mark = None
+        elif self._census_mark is None:
+            self._census_mark = (now, census)
+        elif now - self._census_mark[0] >= _WATCH_WINDOW_DAYS:
+            if census > self._census_mark[1]:
+                raise self._unstable_census()
+            self._census_mark = (now, census)
+        if now + 1.0 < self.until:
+            self._at(1.0, self._watch, None)
+
+    def _unstable_queue(self, slot: int, waiting: int) -> UnstableScenario:
+        now = self.env._now
+        mname = self.scenario.municipality[slot // _N_SERVICES].name
+        service = SERVICES[slot % _N_SERVICES]
+        cap = self.cap[slot]
+        if cap > 0:
+            mean_stay = float(self.service_cfg[slot % _N_SERVICES].stay_days.mean)
+            load = f"{self.requests[slot] / now * mean_stay / cap:.2f}"
+        else:
+            load = "inf (no places)"
+        return UnstableScenario(f"municipality {mname}: {service} queue grows without bound ({waiting} waiting after "
+                                f"{now:.0f} days; offered load rho = {load})", mname, service, now)
+
+    def _unstable_census(self) -> UnstableScenario:
+        now = self.env._now
+        mi = max(range(len(self.census)), key=self.census.__getitem__)
+        mname = self.scenario.municipality[mi].name
+        beds = self.scenario.hospital.beds
+        per_patient = self.patients / max(self.next_pid, 1)
+        return UnstableScenario(
+            f"municipality {mname}: hospital census grows without bound ({sum(self.census)} in hospital after "
+            f"{now:.0f} days with {beds} staffed beds; {self.census[mi]} from {mname}; "
+            f"{per_patient:.1f} episodes per patient: the readmission loop does not drain)", mname, "hospital", now)
+
     # ------------------------------------------------------------------------------------ run
     def run(self) -> RunResult:
-        """Run warm-up plus horizon and return the event log."""
+        """Run warm-up plus horizon and return the event log.
+
+        Raises
+        ------
+        UnstableScenario
+            When a municipal queue or the hospital census grows without bound (``check_stability``).
+        """
         t0 = time.process_time()
+        self._start_watch()
         self._start_background()
         self._start_arrivals()
         self.env.run(until=self.until)
@@ -542,6 +628,6 @@ def _age_low(band: str) -> int:
 
 
 def simulate(scenario: Scenario, replication: int = 0, seed: int | None = None,
-             parameter_uncertainty: bool | None = None) -> RunResult:
+             parameter_uncertainty: bool | None = None, check_stability: bool = True) -> RunResult:
     """Run one replication (see :class:`Simulation`)."""
-    return Simulation(scenario, replication, seed, parameter_uncertainty).run()
+    return Simulation(scenario, replication, seed, parameter_uncertainty, check_stability).run()
