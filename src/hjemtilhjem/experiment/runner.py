@@ -9,6 +9,7 @@ a Dask cluster.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -83,6 +84,12 @@ class SerialExecutor:
         return out
 
 
+def _worker_init() -> None:
+    """Workers leave Ctrl-C and SIGTERM to the parent, which cleans up (no traceback from each worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 class ProcessExecutor:
     """A local process pool (``jobs`` worker processes)."""
 
@@ -95,7 +102,7 @@ class ProcessExecutor:
         if self.jobs == 1 or len(units) <= 1:
             return SerialExecutor().map(fn, units, progress)
         results: list[Any] = [None] * len(units)
-        with ProcessPoolExecutor(max_workers=min(self.jobs, len(units))) as pool:
+        with ProcessPoolExecutor(max_workers=min(self.jobs, len(units)), initializer=_worker_init) as pool:
             futures = {pool.submit(fn, u): i for i, u in enumerate(units)}
             try:
                 for fut in as_completed(futures):
@@ -105,6 +112,9 @@ class ProcessExecutor:
             except BaseException:
                 for f in futures:
                     f.cancel()
+                # stop the workers now rather than after their current replication (results are discarded)
+                for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                    proc.terminate()
                 raise
         return results
 

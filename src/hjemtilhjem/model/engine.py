@@ -37,13 +37,12 @@ _N_SERVICES = len(SERVICES)
 _READMIT_WINDOW = 30.0
 _CHUNK = 4096
 # Stability watch (a cheap daily check): a municipal queue longer than max(_QUEUE_LIMIT_MIN,
-# _QUEUE_LIMIT_PER_PLACE x places) that is still longer _WATCH_WINDOW_DAYS later, a hospital census above
-# _CENSUS_GROWING_PER_BED x staffed beds that is still larger _WATCH_WINDOW_DAYS later, or one above
-# _CENSUS_LIMIT_PER_BED x staffed beds, means the scenario has no steady state: stop and say where.
+# _QUEUE_LIMIT_PER_PLACE x places) that is still longer _WATCH_WINDOW_DAYS later, or a hospital census
+# above _CENSUS_LIMIT_PER_BED x staffed beds (a readmission loop that does not drain), means the scenario
+# has no steady state: stop and say where.
 _QUEUE_LIMIT_MIN = 50
 _QUEUE_LIMIT_PER_PLACE = 5
 _WATCH_WINDOW_DAYS = 30.0
-_CENSUS_GROWING_PER_BED = 4
 _CENSUS_LIMIT_PER_BED = 20
 
 
@@ -245,7 +244,8 @@ class Simulation:
         self.check_stability = check_stability
         self.census = [0] * len(s.municipality)  # patients in hospital, by municipality
         self.requests = [0] * n  # requests per municipality x service (for the offered load)
-        self._over: dict[int, tuple[float, int]] = {}  # slot -> (day, queue length) when first seen too long
+        # slot -> (day, queue length) at the start of the watch window, (day, requests) when first too long
+        self._over: dict[int, tuple[float, int, float, int]] = {}
 
     # ------------------------------------------------------------------------------------ scheduling
     def _at(self, delay: float, fn: Callable[[Any], None], payload: Any) -> None:
@@ -406,7 +406,8 @@ class Simulation:
         else:
             (self.queue_h if from_hospital else self.queue_o)[slot].append((self.env._now, rec))
             if slot not in self._over and len(self.queue_h[slot]) + len(self.queue_o[slot]) > self._limit[slot]:
-                self._over[slot] = (self.env._now, len(self.queue_h[slot]) + len(self.queue_o[slot]))
+                now = self.env._now
+                self._over[slot] = (now, len(self.queue_h[slot]) + len(self.queue_o[slot]), now, self.requests[slot])
 
     def _grant(self, slot: int, rec: list[Any], from_hospital: bool) -> None:
         if not from_hospital:
@@ -550,44 +551,34 @@ class Simulation:
     def _start_watch(self) -> None:
         self._limit = [max(_QUEUE_LIMIT_MIN, _QUEUE_LIMIT_PER_PLACE * c) for c in self.cap]
         self._census_limit = _CENSUS_LIMIT_PER_BED * self.scenario.hospital.beds
-        self._census_high = _CENSUS_GROWING_PER_BED * self.scenario.hospital.beds
-        self._census_mark: tuple[float, int] | None = None
         if self.check_stability and self.until > 1.0:
             self._at(1.0, self._watch, None)
 
     def _watch(self, _ev: Any) -> None:
         """Daily: raise :class:`UnstableScenario` if a long queue kept growing, or the census exploded."""
         now = self.env._now
-        for slot, (t0, q0) in list(self._over.items()):
+        for slot, (t0, q0, t1, r1) in list(self._over.items()):
             q = len(self.queue_h[slot]) + len(self.queue_o[slot])
             if q <= self._limit[slot]:
                 del self._over[slot]
             elif now - t0 >= _WATCH_WINDOW_DAYS:
                 if q > q0:
-                    raise self._unstable_queue(slot, q)
-                self._over[slot] = (now, q)
-        census = sum(self.census)
-        if census > self._census_limit:
+                    raise self._unstable_queue(slot, q, (self.requests[slot] - r1) / (now - t1))
+                self._over[slot] = (now, q, t1, r1)
+        if sum(self.census) > self._census_limit:
             raise self._unstable_census()
-        if census <= self._census_high:
-            self._census_mark = None
-        elif self._census_mark is None:
-            self._census_mark = (now, census)
-        elif now - self._census_mark[0] >= _WATCH_WINDOW_DAYS:
-            if census > self._census_mark[1]:
-                raise self._unstable_census()
-            self._census_mark = (now, census)
         if now + 1.0 < self.until:
             self._at(1.0, self._watch, None)
 
-    def _unstable_queue(self, slot: int, waiting: int) -> UnstableScenario:
+    def _unstable_queue(self, slot: int, waiting: int, rate: float) -> UnstableScenario:
+        """The error for a queue that grows; ``rate`` = requests per day while it was too long."""
         now = self.env._now
         mname = self.scenario.municipality[slot // _N_SERVICES].name
         service = SERVICES[slot % _N_SERVICES]
         cap = self.cap[slot]
         if cap > 0:
             mean_stay = float(self.service_cfg[slot % _N_SERVICES].stay_days.mean)
-            load = f"{self.requests[slot] / now * mean_stay / cap:.2f}"
+            load = f"{rate * mean_stay / cap:.2f}"
         else:
             load = "inf (no places)"
         return UnstableScenario(f"municipality {mname}: {service} queue grows without bound ({waiting} waiting after "
@@ -601,7 +592,7 @@ class Simulation:
         per_patient = self.patients / max(self.next_pid, 1)
         return UnstableScenario(
             f"municipality {mname}: hospital census grows without bound ({sum(self.census)} in hospital after "
-            f"{now:.0f} days with {beds} staffed beds; {self.census[mi]} from {mname}; "
+            f"{now:.0f} days, over {_CENSUS_LIMIT_PER_BED} x {beds} staffed beds; {self.census[mi]} from {mname}; "
             f"{per_patient:.1f} episodes per patient: the readmission loop does not drain)", mname, "hospital", now)
 
     # ------------------------------------------------------------------------------------ run
