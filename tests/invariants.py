@@ -124,8 +124,9 @@ def check_invariants(log: LogArrays, capacity: np.ndarray | None = None, run_end
           st & ((leave_of < 0) | (x[li] != x) | (t[li] != t)), log)
     req_of = idx[Kind.SERVICE_REQUEST].find(key)
     initial = ~pathway & (t == 0.0)  # residents at the start of the run
+    no_request = (req_of < 0) | (req_of > np.arange(n)) | (x[np.maximum(req_of, 0)] != x)
     _fail("service start without an earlier request for that service",
-          (k == Kind.SERVICE_START) & ~initial & ((req_of < 0) | (req_of > np.arange(n)) | (x[np.maximum(req_of, 0)] != x)), log)
+          (k == Kind.SERVICE_START) & ~initial & no_request, log)
     _fail("KAD admission of a patient not routed to KAD",
           (k == Kind.KAD_ADMIT) & (x[np.maximum(arrival_of, 0)] != Route.KAD), log)
 
@@ -178,7 +179,6 @@ def check_invariants(log: LogArrays, capacity: np.ndarray | None = None, run_end
 
     # 7. hard capacities: never more in a municipal service (or KAD) than it has places
     if capacity is not None:
-        n_m = capacity.shape[0]
         svc = (k == Kind.SERVICE_START) | (k == Kind.SERVICE_END)
         kad = (k == Kind.KAD_ADMIT) | (k == Kind.KAD_LEAVE)
         code = np.where(kad, Place.KAD, x).astype(np.int64)

@@ -41,7 +41,7 @@ def test_mmc_short_term_wait_matches_erlang_c(c: int, stay_mean: float, lam: flo
     # the hospital holds each patient for LOS + wait: L = lambda (E[LOS] + Wq)
     _inside(lam * (5.0 + mmc_wait(lam, stay_mean, c)), [r[0]["hospital_occupied_beds"] for r in runs],
             f"M/M/{c}: hospital occupancy")
-    for ind, log, ctx in runs:
+    for _, log, ctx in runs:
         assert_littles_law(log, ctx)
 
 
@@ -55,7 +55,7 @@ def test_mginf_hospital_occupancy_and_corridor_days() -> None:
     _inside(mginf_excess(lam * los_mean, beds), [r[0]["corridor_patient_days"] / 365.0 for r in runs],
             "M/G/inf corridor patient-days per day")
     assert all(r[0]["delayed_days"] == 0.0 for r in runs)  # unlimited places: nobody waits
-    for ind, log, ctx in runs:
+    for _, log, ctx in runs:
         assert_littles_law(log, ctx)
 
 
@@ -68,7 +68,7 @@ def test_readmission_loop_raises_admissions_to_lambda_over_1_minus_p() -> None:
     _inside(lam / (1.0 - p) * 365.0, [r[0]["admissions"] for r in runs], "admissions per year")
     _inside(p, [r[0]["readmission_30d"] for r in runs], "30-day readmission share")
     _inside(lam / (1.0 - p) * 3.0, [r[0]["hospital_occupied_beds"] for r in runs], "occupancy with readmissions")
-    for ind, log, ctx in runs:
+    for _, log, ctx in runs:
         assert_littles_law(log, ctx)
 
 

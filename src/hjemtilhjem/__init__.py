@@ -10,7 +10,7 @@ The small public API for notebooks::
 
 __version__ = "0.1.0"
 
-from .scenario.loader import ScenarioError, load_scenario  # noqa: E402
 from .experiment.results import RunResults, run  # noqa: E402
+from .scenario.loader import ScenarioError, load_scenario  # noqa: E402
 
 __all__ = ["__version__", "load_scenario", "run", "RunResults", "ScenarioError"]

@@ -10,6 +10,7 @@ import importlib
 import signal
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from .. import __version__
 from ..model.errors import UnstableScenario
@@ -23,7 +24,7 @@ COMMANDS = ("run", "compare", "validate", "report", "schema", "sweep", "calibrat
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one clear line, exit 2, no traceback
+    def error(self, message: str) -> NoReturn:  # one clear line, exit 2, no traceback
         self.print_usage(sys.stderr)
         raise UsageError(f"{self.prog}: {message}")
 

@@ -130,7 +130,8 @@ class DaskExecutor:
 
     def map(self, fn: Callable[[Any], Any], units: Sequence[Any], progress: Progress | None = None) -> list[Any]:
         try:
-            from dask.distributed import Client, LocalCluster, as_completed as dask_completed
+            from dask.distributed import Client, LocalCluster
+            from dask.distributed import as_completed as dask_completed
         except ImportError as exc:  # pragma: no cover - depends on the optional extra
             raise RuntimeError("the Dask executor needs the optional extra: pip install 'hjemtilhjem[dask]'") from exc
         cluster = None

@@ -16,8 +16,9 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import simpy
@@ -106,19 +107,19 @@ def effects_table(s: Scenario, params: dict[str, float]) -> list[list[Effect]]:
                     if iv.start_day > t0:
                         continue
                     eff = iv.active_effects()
-                    p = lambda k: params.get(f"{iv.name}.{k}")  # noqa: E731
-                    if p("admission_rate_mult") is not None:
-                        vals["admission_mult"] *= p("admission_rate_mult")
+                    pre = f"{iv.name}."
+                    if (v := params.get(pre + "admission_rate_mult")) is not None:
+                        vals["admission_mult"] *= v
                     if eff.kad_diversion_share is not None:
                         vals["kad_add"] += eff.kad_diversion_share
-                    if p("los_mult") is not None:
-                        vals["los_mult"] *= p("los_mult")
-                    if p("los_delta_days") is not None:
-                        vals["los_delta"] += p("los_delta_days")
-                    if p("readmission_rr") is not None:
-                        vals["readmission_rr"] *= p("readmission_rr")
-                    if p("discharge_delay_delta_days") is not None:
-                        vals["delay_delta"] += p("discharge_delay_delta_days")
+                    if (v := params.get(pre + "los_mult")) is not None:
+                        vals["los_mult"] *= v
+                    if (v := params.get(pre + "los_delta_days")) is not None:
+                        vals["los_delta"] += v
+                    if (v := params.get(pre + "readmission_rr")) is not None:
+                        vals["readmission_rr"] *= v
+                    if (v := params.get(pre + "discharge_delay_delta_days")) is not None:
+                        vals["delay_delta"] += v
                 vals["admission_mult"] = min(vals["admission_mult"], ADMISSION_MULT_CAP)
                 pieces.append(Effect(start_day=e.start_day, **vals))
             table.append(pieces)
@@ -181,7 +182,8 @@ class _Episodes:
             d = self.draw(64)
             self.buffer = [list(r) for r in zip(d["los"].tolist(), d["die"].tolist(), d["dfrac"].tolist(),
                                                 d["dest"].tolist(), d["uout"].tolist(), d["ofrac"].tolist(),
-                                                d["stay"].tolist(), d["kad_los"].tolist(), d["kad_tx"].tolist())]
+                                                d["stay"].tolist(), d["kad_los"].tolist(), d["kad_tx"].tolist(),
+                                                strict=False)]
             self.buffer.reverse()
         r = self.buffer.pop()
         return [pid, episode, self.m, self.g, band, *r]
@@ -275,7 +277,7 @@ class Simulation:
                     more = np.cumsum(rng_t.exponential(1.0 / bound, size=int(bound * self.until * 0.1) + 32))
                     t = np.concatenate([t, t[-1] + more])
                 t = t[t < self.until]
-                n = t.shape[0]
+                n = int(t.shape[0])
                 u_acc = stream(self.seed, self.replication, f"accept:{name}").random(n)
                 u_band = stream(self.seed, self.replication, f"band:{name}").random(n)
                 u_route = stream(self.seed, self.replication, f"triage:{name}").random(n)
@@ -323,7 +325,7 @@ class Simulation:
         j = min(i + _CHUNK, self._arr_n)
         keys = ("time", "muni", "group", "band", "route", "los", "die", "dfrac", "dest", "uout", "ofrac",
                 "stay", "kad_los", "kad_tx")
-        rows = list(zip(*(a[k][i:j].tolist() for k in keys)))
+        rows = list(zip(*(a[k][i:j].tolist() for k in keys), strict=False))
         rows.reverse()
         self._chunk = rows
         self._arr_pos = j
@@ -530,7 +532,7 @@ class Simulation:
                     times = np.cumsum(rng.exponential(1.0 / rate, size=n))
                     stays = durations(cfg.stay_days, rng.random(n))
                     keep = times < self.until
-                    todo = list(zip(times[keep].tolist(), stays[keep].tolist()))
+                    todo = list(zip(times[keep].tolist(), stays[keep].tolist(), strict=False))
                     todo.reverse()
                     if todo:
                         self._at(todo[-1][0], self._background_request, (slot, todo))

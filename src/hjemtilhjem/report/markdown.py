@@ -13,7 +13,7 @@ def run_markdown(summary: dict[str, Any], lang: str = "nb") -> str:
     m = summary["manifest"]
     nb = lang == "nb"
     lines = [f"# {summary['scenario']}", ""]
-    lines.append(("| Indikator | Gjennomsnitt | 95 % KI | Enhet |" if nb else "| Indicator | Mean | 95% CI | Unit |"))
+    lines.append("| Indikator | Gjennomsnitt | 95 % KI | Enhet |" if nb else "| Indicator | Mean | 95% CI | Unit |")
     lines.append("|---|---:|---|---|")
     for key, s in summary["indicators"].items():
         lab = LABELS.get(key)

@@ -119,7 +119,8 @@ def _merge(base: Any, over: Any) -> Any:
     return copy.deepcopy(over)
 
 
-def _load_chain(path: Path, shown: str, origins: dict[Path_, str], seen: list[Path]) -> tuple[dict[str, Any], list[Path]]:
+def _load_chain(path: Path, shown: str, origins: dict[Path_, str],
+                seen: list[Path]) -> tuple[dict[str, Any], list[Path]]:
     real = path.resolve()
     if real in seen:
         raise ScenarioError([f"{shown}:extends: circular extends ({' -> '.join(p.name for p in [*seen, real])})"])
