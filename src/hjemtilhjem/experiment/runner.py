@@ -110,9 +110,8 @@ class ProcessExecutor:
                     if progress:
                         progress(1)
             except BaseException:
-                for f in futures:
-                    f.cancel()
-                # stop the workers now rather than after their current replication (results are discarded)
+                # Stop the workers now rather than after their current replication (results are discarded).
+                # Futures are not cancelled one by one: that races with the pool marking them broken.
                 for proc in list((getattr(pool, "_processes", None) or {}).values()):
                     proc.terminate()
                 raise
