@@ -87,3 +87,15 @@ def test_erlang_c_helper_against_known_values() -> None:
     assert mmc_wait(0.5, 1.0, 1) == pytest.approx(1.0)  # rho / (mu - lam)
     assert mginf_excess(4.0, 0) == pytest.approx(4.0)
     assert np.isclose(mginf_excess(100.0, 100), 3.99, atol=0.02)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("c", "stay_mean", "lam"), [(10, 4.0, 2.0), (1, 0.4, 2.0), (20, 9.0, 2.0)])
+def test_mmc_precise(c: int, stay_mean: float, lam: float) -> None:
+    """Longer runs, more replications: the Erlang C wait to within a few per cent."""
+    s = theory_scenario(lam_per_day=lam, short_term_beds=c,
+                        short_term_stay={"dist": "exponential", "mean": stay_mean},
+                        horizon_days=3650, warmup_days=100, replications=40)
+    runs = replicate(s)
+    _inside(mmc_wait(lam, stay_mean, c), [r[0]["short_term_wait"] for r in runs], f"M/M/{c} mean wait (days)")
+    _inside(erlang_c(c, lam * stay_mean), [r[0]["share_delayed"] for r in runs], f"M/M/{c} P(wait > 0)")
