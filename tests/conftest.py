@@ -35,3 +35,8 @@ def _check_every_log(monkeypatch: pytest.MonkeyPatch) -> None:
         return res
 
     monkeypatch.setattr(engine.Simulation, "run", run_and_check)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if CHECKED["logs"]:
+        terminalreporter.write_line(f"invariants and Little's law checked on {CHECKED['logs']} event logs")
