@@ -248,6 +248,8 @@ class Simulation:
         self.requests = [0] * n  # requests per municipality x service (for the offered load)
         # slot -> (day, queue length) at the start of the watch window, (day, requests) when first too long
         self._over: dict[int, tuple[float, int, float, int]] = {}
+        self._limit = [max(_QUEUE_LIMIT_MIN, _QUEUE_LIMIT_PER_PLACE * c) for c in self.cap]
+        self._census_limit = _CENSUS_LIMIT_PER_BED * s.hospital.beds
 
     # ------------------------------------------------------------------------------------ scheduling
     def _at(self, delay: float, fn: Callable[[Any], None], payload: Any) -> None:
@@ -551,8 +553,6 @@ class Simulation:
 
     # ------------------------------------------------------------------------------------ stability
     def _start_watch(self) -> None:
-        self._limit = [max(_QUEUE_LIMIT_MIN, _QUEUE_LIMIT_PER_PLACE * c) for c in self.cap]
-        self._census_limit = _CENSUS_LIMIT_PER_BED * self.scenario.hospital.beds
         if self.check_stability and self.until > 1.0:
             self._at(1.0, self._watch, None)
 
