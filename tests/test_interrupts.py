@@ -28,6 +28,28 @@ def _earlier(out: Path) -> tuple[Path, float, str]:
     return old, (old / "summary.json").stat().st_mtime, (old / "summary.json").read_text(encoding="utf-8")
 
 
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _wait_until_running(pid: int, executor: str) -> None:
+    """Until replications are running: the pool has workers, or the serial run has used 2 s of CPU
+    (imports take about 1 s). Falls back to a fixed wait where /proc is missing."""
+    if not Path(f"/proc/{pid}/stat").exists():
+        time.sleep(3.0)
+        return
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    deadline = time.monotonic() + 30.0
+    while time.monotonic() < deadline:
+        if executor == "process" and children.exists() and children.read_text().split():
+            break
+        if executor == "serial" and _cpu_seconds(pid) >= 2.0:
+            break
+        time.sleep(0.05)
+    time.sleep(0.5)
+
+
 def _default_sigint() -> None:
     # a shell starts background jobs with SIGINT ignored, and the child would inherit that
     signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -47,7 +69,7 @@ def test_signal_during_run(tmp_path: Path, sig: signal.Signals, group: bool, exe
                              "--executor", executor, "--out", str(out), "--no-report"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                             start_new_session=True, preexec_fn=_default_sigint)
-    time.sleep(2.5)  # imported and running replications (60 take far longer)
+    _wait_until_running(proc.pid, executor)
     assert proc.poll() is None, proc.communicate()
     if group:
         os.killpg(proc.pid, sig)
