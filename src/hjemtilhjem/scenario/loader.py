@@ -134,10 +134,10 @@ def _load_chain(path: Path, shown: str, origins: dict[Path_, str],
         parent_path = path.parent / parent
         try:
             found = parent_path.is_file()
-        except (OSError, ValueError):  # name too long, NUL byte, ...
-            found = False
+        except (OSError, ValueError) as exc:  # name too long, NUL byte, ...
+            raise ScenarioError([f"{shown}:extends: cannot use {parent!r} as a path ({exc})"]) from None
         if not found:
-            raise ScenarioError([f"{shown}:extends: no such file {parent!r} (looked for {parent_path})"])
+            raise ScenarioError([f"{shown}:extends: {parent_path}: file not found"])
         base, parent_files = _load_chain(parent_path, str(parent_path), origins, [*seen, real])
         files.extend(parent_files)
         data = _merge(base, {k: v for k, v in data.items() if k != "extends"})
