@@ -3,6 +3,7 @@ no temporary folder left, earlier results untouched; workers print no tracebacks
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import subprocess
@@ -55,18 +56,37 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-@pytest.mark.parametrize(("sig", "group", "executor", "code"), [
-    (signal.SIGINT, True, "process", 130),   # Ctrl-C in a terminal: the whole process group
-    (signal.SIGTERM, False, "process", 143),  # kill PID
-    (signal.SIGTERM, True, "process", 143),   # a service manager stopping the group
-    (signal.SIGINT, False, "serial", 130),
+def _command(command: str, tmp_path: Path) -> list[str]:
+    """Arguments of a long-running command (skipped when the command is not built)."""
+    if importlib.util.find_spec(f"hjemtilhjem.cli.{command}") is None:
+        pytest.skip(f"no `{command}` command")
+    if command == "run":
+        return ["run", str(BASELINE), "-r", "60", "--no-report"]
+    if command == "compare":
+        other = tmp_path / "other.toml"
+        other.write_text(f'extends = "{BASELINE.as_posix()}"\n[scenario]\nname = "Other"\n', encoding="utf-8")
+        return ["compare", str(BASELINE), str(other), "-r", "40", "--no-report"]
+    return ["sweep", str(BASELINE), "--vary", "hospital.beds=300,365,420", "-r", "20"]
+
+
+@pytest.mark.parametrize(("command", "sig", "group", "executor", "code"), [
+    ("run", signal.SIGINT, True, "process", 130),   # Ctrl-C in a terminal: the whole process group
+    ("run", signal.SIGTERM, False, "process", 143),  # kill PID
+    ("run", signal.SIGTERM, True, "process", 143),   # a service manager stopping the group
+    ("run", signal.SIGINT, False, "serial", 130),
+    ("compare", signal.SIGINT, True, "process", 130),
+    ("compare", signal.SIGTERM, False, "process", 143),
+    ("sweep", signal.SIGINT, True, "process", 130),
+    ("sweep", signal.SIGTERM, False, "serial", 143),
 ])
-def test_signal_during_run(tmp_path: Path, sig: signal.Signals, group: bool, executor: str, code: int) -> None:
+def test_signal_during_command(tmp_path: Path, command: str, sig: signal.Signals, group: bool, executor: str,
+                               code: int) -> None:
+    args = _command(command, tmp_path)
     out = tmp_path / "results"
     old, mtime, text = _earlier(out)
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    proc = subprocess.Popen([sys.executable, "-m", "hjemtilhjem", "run", str(BASELINE), "-r", "60", "-j", "2",
-                             "--executor", executor, "--out", str(out), "--no-report"],
+    proc = subprocess.Popen([sys.executable, "-m", "hjemtilhjem", *args, "-j", "2",
+                             "--executor", executor, "--out", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                             start_new_session=True, preexec_fn=_default_sigint)
     _wait_until_running(proc.pid, executor)
@@ -83,7 +103,9 @@ def test_signal_during_run(tmp_path: Path, sig: signal.Signals, group: bool, exe
     assert proc.returncode == code, err
     assert "Traceback" not in err, err
     assert "no results folder was completed" in err
-    assert sorted(p.name for p in out.iterdir()) == [old.name]  # nothing new, no .incomplete folder
+    # nothing new that looks complete, no .incomplete folder; a sweep keeps its checkpoints to resume
+    left = sorted(p.name for p in out.iterdir() if not p.name.endswith("-sweep.partial"))
+    assert left == [old.name], left
     assert (old / "summary.json").stat().st_mtime == mtime and (old / "summary.json").read_text() == text
     time.sleep(0.2)
     with pytest.raises(ProcessLookupError):  # no worker left behind in the group
