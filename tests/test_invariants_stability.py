@@ -41,6 +41,15 @@ def test_readmission_loop_that_cannot_drain_is_reported() -> None:
     assert "readmission loop does not drain" in str(info.value)
 
 
+def test_readmission_loop_is_reported_even_with_room_in_hospital() -> None:
+    s = theory_scenario(lam_per_day=2.0, discharge_to={"home": 1.0}, readmission_30d=1.0, hospital_beds=100_000,
+                        los={"dist": "fixed", "value": 0.0}, horizon_days=3650)
+    with pytest.raises(UnstableScenario, match=r"municipality Testby: hospital readmission loop does not drain "
+                                               r"\(20\.\d episodes per patient .*readmission_30d = 1 in group "
+                                               r"patients\)"):
+        simulate(s, 0)
+
+
 def test_stable_but_busy_scenarios_are_not_flagged() -> None:
     simulate(theory_scenario(short_term_beds=9, horizon_days=1000), 0)  # rho = 0.89
     simulate(theory_scenario(discharge_to={"home": 1.0}, readmission_30d=0.9, hospital_beds=10), 0)  # drains

@@ -38,13 +38,14 @@ _N_SERVICES = len(SERVICES)
 _READMIT_WINDOW = 30.0
 _CHUNK = 4096
 # Stability watch (a cheap daily check): a municipal queue longer than max(_QUEUE_LIMIT_MIN,
-# _QUEUE_LIMIT_PER_PLACE x places) that is still longer _WATCH_WINDOW_DAYS later, or a hospital census
-# above _CENSUS_LIMIT_PER_BED x staffed beds (a readmission loop that does not drain), means the scenario
-# has no steady state: stop and say where.
+# _QUEUE_LIMIT_PER_PLACE x places) that is still longer _WATCH_WINDOW_DAYS later, a hospital census above
+# _CENSUS_LIMIT_PER_BED x staffed beds, or more than _EPISODES_PER_PATIENT_LIMIT hospital episodes per patient
+# (a readmission loop that does not drain) means the scenario has no steady state: stop and say where.
 _QUEUE_LIMIT_MIN = 50
 _QUEUE_LIMIT_PER_PLACE = 5
 _WATCH_WINDOW_DAYS = 30.0
 _CENSUS_LIMIT_PER_BED = 20
+_EPISODES_PER_PATIENT_LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -569,6 +570,8 @@ class Simulation:
                 self._over[slot] = (now, q, t1, r1)
         if sum(self.census) > self._census_limit:
             raise self._unstable_census()
+        if self.patients > _EPISODES_PER_PATIENT_LIMIT * self.next_pid:
+            raise self._unstable_census(loop=True)
         if now + 1.0 < self.until:
             self._at(1.0, self._watch, None)
 
@@ -586,16 +589,23 @@ class Simulation:
         return UnstableScenario(f"municipality {mname}: {service} queue grows without bound ({waiting} waiting after "
                                 f"{now:.0f} days; offered load rho = {load})", mname, service, now)
 
-    def _unstable_census(self) -> UnstableScenario:
+    def _unstable_census(self, loop: bool = False) -> UnstableScenario:
         now = self.env._now
         mi = max(range(len(self.census)), key=self.census.__getitem__)
         mname = self.scenario.municipality[mi].name
         beds = self.scenario.hospital.beds
         per_patient = self.patients / max(self.next_pid, 1)
+        g = max(self.scenario.group, key=lambda x: x.readmission_30d)
+        if loop:
+            return UnstableScenario(
+                f"municipality {mname}: hospital readmission loop does not drain ({per_patient:.1f} episodes per "
+                f"patient after {now:.0f} days; readmission_30d = {g.readmission_30d:g} in group {g.name})",
+                mname, "hospital", now)
         return UnstableScenario(
             f"municipality {mname}: hospital census grows without bound ({sum(self.census)} in hospital after "
-            f"{now:.0f} days, over {_CENSUS_LIMIT_PER_BED} x {beds} staffed beds; {self.census[mi]} from {mname}; "
-            f"{per_patient:.1f} episodes per patient: the readmission loop does not drain)", mname, "hospital", now)
+            f"{now:.0f} days with {beds} staffed beds, {self.census[mi]} of them from {mname}; "
+            f"{per_patient:.1f} episodes per patient: the readmission loop does not drain "
+            f"(readmission_30d = {g.readmission_30d:g} in group {g.name})", mname, "hospital", now)
 
     # ------------------------------------------------------------------------------------ run
     def run(self) -> RunResult:
