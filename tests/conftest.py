@@ -22,7 +22,7 @@ CHECKED = {"logs": 0}
 
 @pytest.fixture(autouse=True)
 def _check_every_log(monkeypatch: pytest.MonkeyPatch) -> None:
-    if os.environ.get("HJEMTILHJEM_CHECK_INVARIANTS", "1") == "0":
+    if os.environ.get("HJEMTILHJEM_CHECK_INVARIANTS", "1") == "0" or not hasattr(engine, "Simulation"):
         return
     original = engine.Simulation.run
 
