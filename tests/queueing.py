@@ -6,7 +6,6 @@ one municipality, one group, no seasonality, no KAD, no deaths, no background us
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -16,7 +15,7 @@ from scipy import stats
 
 from hjemtilhjem.scenario.schema import Scenario
 
-__all__ = ["erlang_c", "mmc_wait", "mginf_excess", "mean_ci", "theory_dict", "theory_scenario", "with_"]
+__all__ = ["erlang_c", "mmc_wait", "mginf_excess", "mean_ci", "theory_dict", "theory_scenario", "replicate"]
 
 POP = 100_000  # inhabitants in the one age band: admissions_per_1000_year = lam_per_day * 365 / 100
 
@@ -88,17 +87,6 @@ def theory_dict(lam_per_day: float = 2.0, los: dict[str, Any] | None = None,
 
 def theory_scenario(**kw: Any) -> Scenario:
     return Scenario.model_validate(theory_dict(**kw))
-
-
-def with_(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
-    """A copy of a scenario dict with one value replaced (``a.b.c``; list items by name)."""
-    out = copy.deepcopy(data)
-    node: Any = out
-    parts = path.split(".")
-    for p in parts[:-1]:
-        node = next(x for x in node if x.get("name") == p) if isinstance(node, list) else node[p]
-    node[parts[-1]] = value
-    return out
 
 
 def replicate(s: Scenario, n: int | None = None) -> list[tuple[dict[str, float], Any, Any]]:
