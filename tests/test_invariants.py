@@ -105,7 +105,7 @@ def _with_capacity(s: Scenario, **add: int) -> Scenario:
 def test_more_places_never_more_delayed_or_corridor_days_on_the_same_random_numbers() -> None:
     base = _vestfold(horizon_days=200.0, warmup_days=60.0)
     for rep in range(2):
-        prev = None
+        prev = first = None
         for add in (-4, 0, 4, 8, 16):
             s = _with_capacity(base, short_term_beds=add, rehab_beds=max(add // 4, 0))
             ind, _ = indicators(simulate(s, rep).log, context(s))
@@ -113,6 +113,10 @@ def test_more_places_never_more_delayed_or_corridor_days_on_the_same_random_numb
             if prev is not None:
                 assert now[0] <= prev[0] + 1e-9 and now[1] <= prev[1] + 1e-9, (rep, add, prev, now)
             prev = now
+            first = first or now
+            print(f"replication {rep}, {add:+d} short-term places: delayed days {now[0]:.1f}, "
+                  f"corridor patient-days {now[1]:.1f}")
+        assert first is not None and prev is not None and prev[0] < first[0]  # the steps change something
 
 
 def test_more_places_never_longer_waits_in_a_pure_queue() -> None:
