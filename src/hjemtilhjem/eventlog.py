@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -93,7 +94,7 @@ class EventLog:
     __slots__ = ("_cols", "append")
 
     def __init__(self) -> None:
-        self._cols = tuple(array(code) for _, code in _COLUMNS)
+        self._cols: tuple[array[Any], ...] = tuple(array(code) for _, code in _COLUMNS)
         t, p, e, k, m, g, b, x = (c.append for c in self._cols)
 
         def append(time: float, person: int, episode: int, kind: int, muni: int, group: int, band: int,
@@ -114,7 +115,7 @@ class EventLog:
 
     def arrays(self) -> LogArrays:
         cols = {}
-        for (name, code), col in zip(_COLUMNS, self._cols):
+        for (name, code), col in zip(_COLUMNS, self._cols, strict=False):
             arr = np.frombuffer(col, dtype=np.dtype(code)) if len(col) else np.zeros(0, dtype=np.dtype(code))
             cols[name] = arr
         return LogArrays(**cols)

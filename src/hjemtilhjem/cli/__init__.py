@@ -10,8 +10,10 @@ import importlib
 import signal
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from .. import __version__
+from ..model.errors import UnstableScenario
 from ..scenario.loader import ScenarioError
 from .common import UsageError
 
@@ -22,7 +24,7 @@ COMMANDS = ("run", "compare", "validate", "report", "schema", "sweep", "calibrat
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one clear line, exit 2, no traceback
+    def error(self, message: str) -> NoReturn:  # one clear line, exit 2, no traceback
         self.print_usage(sys.stderr)
         raise UsageError(f"{self.prog}: {message}")
 
@@ -61,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
+        return 2
+    except UnstableScenario as exc:  # a scenario problem: no steady state
+        print(f"hjemtilhjem: unstable scenario: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("hjemtilhjem: interrupted; no results folder was completed", file=sys.stderr)

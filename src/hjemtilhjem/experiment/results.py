@@ -124,7 +124,7 @@ class RunResults:
         keys = list(self.outputs[0].indicators) if self.outputs else []
         ind = {}
         for k in keys:
-            s = stat_summary(self.values(k))
+            s: dict[str, Any] = stat_summary(self.values(k))
             lab = LABELS.get(k)
             if lab:
                 s.update({"unit": lab.unit_en, "label_nb": lab.nb, "label_en": lab.en})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -98,6 +99,12 @@ class SerialExecutor:
         return out
 
 
+def _worker_init() -> None:
+    """Workers leave Ctrl-C and SIGTERM to the parent, which cleans up (no traceback from each worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 class ProcessExecutor:
     """A local process pool (``jobs`` worker processes)."""
 
@@ -111,7 +118,7 @@ class ProcessExecutor:
         if self.jobs == 1 or len(units) <= 1:
             return SerialExecutor().map(fn, units, progress, on_result)
         results: list[Any] = [None] * len(units)
-        with ProcessPoolExecutor(max_workers=min(self.jobs, len(units))) as pool:
+        with ProcessPoolExecutor(max_workers=min(self.jobs, len(units)), initializer=_worker_init) as pool:
             futures = {pool.submit(fn, u): i for i, u in enumerate(units)}
             try:
                 for fut in as_completed(futures):
@@ -119,8 +126,10 @@ class ProcessExecutor:
                     results[i] = fut.result()
                     _done(i, results[i], progress, on_result)
             except BaseException:
-                for f in futures:
-                    f.cancel()
+                # Stop the workers now rather than after their current replication (results are discarded).
+                # Futures are not cancelled one by one: that races with the pool marking them broken.
+                for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                    proc.terminate()
                 raise
         return results
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import simpy
@@ -26,15 +27,25 @@ from simpy.events import Timeout
 from ..eventlog import BACKGROUND_GROUP, EventLog, Kind, LogArrays, Place, Route
 from ..scenario.calendar import capacity_changes, population_by_band, run_days, season_by_day
 from ..scenario.schema import ADMISSION_MULT_CAP, DESTINATIONS, SERVICES, Scenario
+from .errors import UnstableScenario
 from .rng import stream
 from .sampling import durations, effect_value
 
-__all__ = ["Simulation", "RunResult", "Effect", "simulate"]
+__all__ = ["Simulation", "RunResult", "Effect", "simulate", "UnstableScenario"]
 
 _DEST_CODE = {name: Place.BY_NAME[name] for name in DESTINATIONS}
 _N_SERVICES = len(SERVICES)
 _READMIT_WINDOW = 30.0
 _CHUNK = 4096
+# Stability watch (a cheap daily check): a municipal queue longer than max(_QUEUE_LIMIT_MIN,
+# _QUEUE_LIMIT_PER_PLACE x places) that is still longer _WATCH_WINDOW_DAYS later, a hospital census above
+# _CENSUS_LIMIT_PER_BED x staffed beds, or more than _EPISODES_PER_PATIENT_LIMIT hospital episodes per patient
+# (a readmission loop that does not drain) means the scenario has no steady state: stop and say where.
+_QUEUE_LIMIT_MIN = 50
+_QUEUE_LIMIT_PER_PLACE = 5
+_WATCH_WINDOW_DAYS = 30.0
+_CENSUS_LIMIT_PER_BED = 20
+_EPISODES_PER_PATIENT_LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -97,19 +108,19 @@ def effects_table(s: Scenario, params: dict[str, float]) -> list[list[Effect]]:
                     if iv.start_day > t0:
                         continue
                     eff = iv.active_effects()
-                    p = lambda k: params.get(f"{iv.name}.{k}")  # noqa: E731
-                    if p("admission_rate_mult") is not None:
-                        vals["admission_mult"] *= p("admission_rate_mult")
+                    pre = f"{iv.name}."
+                    if (v := params.get(pre + "admission_rate_mult")) is not None:
+                        vals["admission_mult"] *= v
                     if eff.kad_diversion_share is not None:
                         vals["kad_add"] += eff.kad_diversion_share
-                    if p("los_mult") is not None:
-                        vals["los_mult"] *= p("los_mult")
-                    if p("los_delta_days") is not None:
-                        vals["los_delta"] += p("los_delta_days")
-                    if p("readmission_rr") is not None:
-                        vals["readmission_rr"] *= p("readmission_rr")
-                    if p("discharge_delay_delta_days") is not None:
-                        vals["delay_delta"] += p("discharge_delay_delta_days")
+                    if (v := params.get(pre + "los_mult")) is not None:
+                        vals["los_mult"] *= v
+                    if (v := params.get(pre + "los_delta_days")) is not None:
+                        vals["los_delta"] += v
+                    if (v := params.get(pre + "readmission_rr")) is not None:
+                        vals["readmission_rr"] *= v
+                    if (v := params.get(pre + "discharge_delay_delta_days")) is not None:
+                        vals["delay_delta"] += v
                 vals["admission_mult"] = min(vals["admission_mult"], ADMISSION_MULT_CAP)
                 pieces.append(Effect(start_day=e.start_day, **vals))
             table.append(pieces)
@@ -172,7 +183,8 @@ class _Episodes:
             d = self.draw(64)
             self.buffer = [list(r) for r in zip(d["los"].tolist(), d["die"].tolist(), d["dfrac"].tolist(),
                                                 d["dest"].tolist(), d["uout"].tolist(), d["ofrac"].tolist(),
-                                                d["stay"].tolist(), d["kad_los"].tolist(), d["kad_tx"].tolist())]
+                                                d["stay"].tolist(), d["kad_los"].tolist(), d["kad_tx"].tolist(),
+                                                strict=False)]
             self.buffer.reverse()
         r = self.buffer.pop()
         return [pid, episode, self.m, self.g, band, *r]
@@ -191,10 +203,13 @@ class Simulation:
         Defaults to the scenario's seed.
     parameter_uncertainty
         Draw intervention effects from their distributions (default: the scenario's setting).
+    check_stability
+        Watch queues and the hospital census once a day and raise :class:`UnstableScenario`
+        when one grows without bound.
     """
 
     def __init__(self, scenario: Scenario, replication: int = 0, seed: int | None = None,
-                 parameter_uncertainty: bool | None = None):
+                 parameter_uncertainty: bool | None = None, check_stability: bool = True):
         self.scenario = s = scenario
         self.replication = replication
         self.seed = s.scenario.seed if seed is None else seed
@@ -233,6 +248,13 @@ class Simulation:
         self.next_background = -1
         self.patients = 0
         self.readmit_draws: dict[tuple[int, int], _Episodes] = {}
+        self.check_stability = check_stability
+        self.census = [0] * len(s.municipality)  # patients in hospital, by municipality
+        self.requests = [0] * n  # requests per municipality x service (for the offered load)
+        # slot -> (day, queue length) at the start of the watch window, (day, requests) when first too long
+        self._over: dict[int, tuple[float, int, float, int]] = {}
+        self._limit = [max(_QUEUE_LIMIT_MIN, _QUEUE_LIMIT_PER_PLACE * c) for c in self.cap]
+        self._census_limit = _CENSUS_LIMIT_PER_BED * s.hospital.beds
 
     # ------------------------------------------------------------------------------------ scheduling
     def _at(self, delay: float, fn: Callable[[Any], None], payload: Any) -> None:
@@ -262,7 +284,7 @@ class Simulation:
                     more = np.cumsum(rng_t.exponential(1.0 / bound, size=int(bound * self.until * 0.1) + 32))
                     t = np.concatenate([t, t[-1] + more])
                 t = t[t < self.until]
-                n = t.shape[0]
+                n = int(t.shape[0])
                 u_acc = stream(self.seed, self.replication, f"accept:{name}").random(n)
                 u_band = stream(self.seed, self.replication, f"band:{name}").random(n)
                 u_route = stream(self.seed, self.replication, f"triage:{name}").random(n)
@@ -310,7 +332,7 @@ class Simulation:
         j = min(i + _CHUNK, self._arr_n)
         keys = ("time", "muni", "group", "band", "route", "los", "die", "dfrac", "dest", "uout", "ofrac",
                 "stay", "kad_los", "kad_tx")
-        rows = list(zip(*(a[k][i:j].tolist() for k in keys)))
+        rows = list(zip(*(a[k][i:j].tolist() for k in keys), strict=False))
         rows.reverse()
         self._chunk = rows
         self._arr_pos = j
@@ -357,6 +379,7 @@ class Simulation:
 
     def _admit(self, rec: list[Any], source: int) -> None:
         now = self.env._now
+        self.census[rec[MUNI]] += 1
         self.log.append(now, rec[PID], rec[EP], Kind.HOSP_ADMIT, rec[MUNI], rec[GRP], rec[BAND], source)
         e = _effect_at(self.effects[rec[MUNI] * self.n_groups + rec[GRP]], now)
         los = max(rec[LOS] * e.los_mult + e.los_delta, 0.01)
@@ -369,6 +392,7 @@ class Simulation:
         rec = ev._value
         now = self.env._now
         log = self.log.append
+        self.census[rec[MUNI]] -= 1
         log(now, rec[PID], rec[EP], Kind.DEATH, rec[MUNI], rec[GRP], rec[BAND], Place.HOSPITAL)
         log(now, rec[PID], rec[EP], Kind.HOSP_LEAVE, rec[MUNI], rec[GRP], rec[BAND], Place.DEAD)
 
@@ -384,13 +408,15 @@ class Simulation:
     def _request(self, slot: int, rec: list[Any], from_hospital: bool) -> None:
         self.log.append(self.env._now, rec[PID], rec[EP], Kind.SERVICE_REQUEST, rec[MUNI], rec[GRP], rec[BAND],
                         slot % _N_SERVICES)
+        self.requests[slot] += 1
         if self.used[slot] < self.cap[slot]:
             self.used[slot] += 1
             self._grant(slot, rec, from_hospital)
-        elif from_hospital:
-            self.queue_h[slot].append((self.env._now, rec))
         else:
-            self.queue_o[slot].append((self.env._now, rec))
+            (self.queue_h if from_hospital else self.queue_o)[slot].append((self.env._now, rec))
+            if slot not in self._over and len(self.queue_h[slot]) + len(self.queue_o[slot]) > self._limit[slot]:
+                now = self.env._now
+                self._over[slot] = (now, len(self.queue_h[slot]) + len(self.queue_o[slot]), now, self.requests[slot])
 
     def _grant(self, slot: int, rec: list[Any], from_hospital: bool) -> None:
         if not from_hospital:
@@ -432,6 +458,7 @@ class Simulation:
     def _leave(self, rec: list[Any]) -> None:
         """Discharge alive: to home, or into the municipal place already reserved."""
         now, dest, m = self.env._now, rec[DEST], rec[MUNI]
+        self.census[m] -= 1
         self.log.append(now, rec[PID], rec[EP], Kind.HOSP_LEAVE, m, rec[GRP], rec[BAND], dest)
         if dest != Place.HOME:
             self._start_service(m * _N_SERVICES + dest, rec)
@@ -521,7 +548,7 @@ class Simulation:
                     times = np.cumsum(rng.exponential(1.0 / rate, size=n))
                     stays = durations(cfg.stay_days, rng.random(n))
                     keep = times < self.until
-                    todo = list(zip(times[keep].tolist(), stays[keep].tolist()))
+                    todo = list(zip(times[keep].tolist(), stays[keep].tolist(), strict=False))
                     todo.reverse()
                     if todo:
                         self._at(todo[-1][0], self._background_request, (slot, todo))
@@ -538,10 +565,72 @@ class Simulation:
         if todo:
             self._at(todo[-1][0] - self.env._now, self._background_request, (slot, todo))
 
+    # ------------------------------------------------------------------------------------ stability
+    def _start_watch(self) -> None:
+        if self.check_stability and self.until > 1.0:
+            self._at(1.0, self._watch, None)
+
+    def _watch(self, _ev: Any) -> None:
+        """Daily: raise :class:`UnstableScenario` if a long queue kept growing, or the census exploded."""
+        now = self.env._now
+        for slot, (t0, q0, t1, r1) in list(self._over.items()):
+            q = len(self.queue_h[slot]) + len(self.queue_o[slot])
+            if q <= self._limit[slot]:
+                del self._over[slot]
+            elif now - t0 >= _WATCH_WINDOW_DAYS:
+                if q > q0:
+                    raise self._unstable_queue(slot, q, (self.requests[slot] - r1) / (now - t1))
+                self._over[slot] = (now, q, t1, r1)
+        if sum(self.census) > self._census_limit:
+            raise self._unstable_census()
+        if self.patients > _EPISODES_PER_PATIENT_LIMIT * self.next_pid:
+            raise self._unstable_census(loop=True)
+        if now + 1.0 < self.until:
+            self._at(1.0, self._watch, None)
+
+    def _unstable_queue(self, slot: int, waiting: int, rate: float) -> UnstableScenario:
+        """The error for a queue that grows; ``rate`` = requests per day while it was too long."""
+        now = self.env._now
+        mname = self.scenario.municipality[slot // _N_SERVICES].name
+        service = SERVICES[slot % _N_SERVICES]
+        cap = self.cap[slot]
+        if cap > 0:
+            mean_stay = float(self.service_cfg[slot % _N_SERVICES].stay_days.mean)
+            load = f"{rate * mean_stay / cap:.2f}"
+        else:
+            load = "inf (no places)"
+        return UnstableScenario(f"municipality {mname}: {service} queue grows without bound ({waiting} waiting after "
+                                f"{now:.0f} days; offered load rho = {load})", mname, service, now)
+
+    def _unstable_census(self, loop: bool = False) -> UnstableScenario:
+        now = self.env._now
+        mi = max(range(len(self.census)), key=self.census.__getitem__)
+        mname = self.scenario.municipality[mi].name
+        beds = self.scenario.hospital.beds
+        per_patient = self.patients / max(self.next_pid, 1)
+        g = max(self.scenario.group, key=lambda x: x.readmission_30d)
+        if loop:
+            return UnstableScenario(
+                f"municipality {mname}: hospital readmission loop does not drain ({per_patient:.1f} episodes per "
+                f"patient after {now:.0f} days; readmission_30d = {g.readmission_30d:g} in group {g.name})",
+                mname, "hospital", now)
+        return UnstableScenario(
+            f"municipality {mname}: hospital census grows without bound ({sum(self.census)} in hospital after "
+            f"{now:.0f} days with {beds} staffed beds, {self.census[mi]} of them from {mname}; "
+            f"{per_patient:.1f} episodes per patient: the readmission loop does not drain "
+            f"(readmission_30d = {g.readmission_30d:g} in group {g.name})", mname, "hospital", now)
+
     # ------------------------------------------------------------------------------------ run
     def run(self) -> RunResult:
-        """Run warm-up plus horizon and return the event log."""
+        """Run warm-up plus horizon and return the event log.
+
+        Raises
+        ------
+        UnstableScenario
+            When a municipal queue or the hospital census grows without bound (``check_stability``).
+        """
         t0 = time.process_time()
+        self._start_watch()
         self._start_background()
         self._start_arrivals()
         for day, mi, si, delta in self.capacity_changes:
@@ -558,6 +647,6 @@ def _age_low(band: str) -> int:
 
 
 def simulate(scenario: Scenario, replication: int = 0, seed: int | None = None,
-             parameter_uncertainty: bool | None = None) -> RunResult:
+             parameter_uncertainty: bool | None = None, check_stability: bool = True) -> RunResult:
     """Run one replication (see :class:`Simulation`)."""
-    return Simulation(scenario, replication, seed, parameter_uncertainty).run()
+    return Simulation(scenario, replication, seed, parameter_uncertainty, check_stability).run()

@@ -236,7 +236,8 @@ def _home_days(log: LogArrays, idx: np.ndarray, st: dict[str, Intervals], run_en
     hi = np.searchsorted(p, who, side="right")
     counts = hi - lo
     rows = np.repeat(np.arange(len(idx)), counts)
-    j = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)]) if counts.sum() else np.zeros(0, np.int64)
+    j = (np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=False)]) if counts.sum()
+         else np.zeros(0, np.int64))
     ov = np.clip(np.minimum(e[j], t0[rows] + days) - np.maximum(s[j], t0[rows]), 0.0, None)
     away = np.bincount(rows, weights=ov, minlength=len(idx))
     persons, dtimes = _death_times(log)

@@ -29,7 +29,8 @@ class ScenarioError(Exception):
     """Bad input: one or more ``file:key.path: message`` lines."""
 
     def __init__(self, messages: Iterable[str]):
-        self.messages = list(messages)
+        # one line per message, even when a key or name holds a line break or other control character
+        self.messages = ["".join(c if c.isprintable() else repr(c)[1:-1] for c in m) for m in messages]
         super().__init__("\n".join(self.messages))
 
 
@@ -119,7 +120,8 @@ def _merge(base: Any, over: Any) -> Any:
     return copy.deepcopy(over)
 
 
-def _load_chain(path: Path, shown: str, origins: dict[Path_, str], seen: list[Path]) -> tuple[dict[str, Any], list[Path]]:
+def _load_chain(path: Path, shown: str, origins: dict[Path_, str],
+                seen: list[Path]) -> tuple[dict[str, Any], list[Path]]:
     real = path.resolve()
     if real in seen:
         raise ScenarioError([f"{shown}:extends: circular extends ({' -> '.join(p.name for p in [*seen, real])})"])
@@ -130,6 +132,12 @@ def _load_chain(path: Path, shown: str, origins: dict[Path_, str], seen: list[Pa
         if not isinstance(parent, str):
             raise ScenarioError([f"{shown}:extends: must be a path (string)"])
         parent_path = path.parent / parent
+        try:
+            found = parent_path.is_file()
+        except (OSError, ValueError) as exc:  # name too long, NUL byte, ...
+            raise ScenarioError([f"{shown}:extends: cannot use {parent!r} as a path ({exc})"]) from None
+        if not found:
+            raise ScenarioError([f"{shown}:extends: {parent_path}: file not found"])
         base, parent_files = _load_chain(parent_path, str(parent_path), origins, [*seen, real])
         files.extend(parent_files)
         data = _merge(base, {k: v for k, v in data.items() if k != "extends"})

@@ -76,7 +76,7 @@ class Uniform(_Strict):
         return self
 
 
-Duration = Annotated[Union[Fixed, Exponential, LogNormal, Gamma, Uniform], Field(discriminator="dist")]
+Duration = Annotated[Fixed | Exponential | LogNormal | Gamma | Uniform, Field(discriminator="dist")]
 
 
 class LogNormalCI(_Strict):
@@ -113,7 +113,7 @@ class NormalCI(_Strict):
         return self
 
 
-UncertainRatio = Union[float, Annotated[Union[LogNormalCI, NormalCI], Field(discriminator="dist")]]
+UncertainRatio = Union[float, Annotated[LogNormalCI | NormalCI, Field(discriminator="dist")]]  # noqa: UP007
 
 
 def point(value: UncertainRatio) -> float:
@@ -406,9 +406,10 @@ class Scenario(_Strict):
                 if mname not in mnames:
                     errors.append(f"intervention.{iv.name}.targets.municipalities: unknown municipality {mname!r}")
             for eff in (iv.effects, *iv.variants.values()):
-                m = eff.admission_rate_mult
-                if m is not None and not 0 <= point(m) <= ADMISSION_MULT_CAP:
-                    errors.append(f"intervention.{iv.name}.effects.admission_rate_mult: must be in 0..{ADMISSION_MULT_CAP}")
+                mult = eff.admission_rate_mult
+                if mult is not None and not 0 <= point(mult) <= ADMISSION_MULT_CAP:
+                    errors.append(f"intervention.{iv.name}.effects.admission_rate_mult: "
+                                  f"must be in 0..{ADMISSION_MULT_CAP}")
         if self.triage.kad_min_age_band is not None and self.triage.kad_min_age_band not in bands:
             errors.append(f"triage.kad_min_age_band: unknown age band {self.triage.kad_min_age_band!r}")
         if errors:
