@@ -1,0 +1,63 @@
+"""The engine's output for a seeded short run is pinned, so a speed-up cannot change results silently.
+
+The digests were recorded before the performance work (see CHANGES.md 0.1.0); every optimisation
+since has to reproduce the same event log and indicators bit for bit. If a change deliberately
+alters the random-number layout, record new digests and say so in CHANGES.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from hjemtilhjem.experiment.runner import WorkUnit, run_unit
+from hjemtilhjem.model.engine import simulate
+from hjemtilhjem.scenario.loader import load_scenario
+
+ROOT = Path(__file__).parent.parent
+COLUMNS = ("time", "person", "episode", "kind", "municipality", "group", "band", "extra")
+
+# sha256 of the event-log columns (native bytes, in order) of Vestfold baseline, 60 + 20 days,
+# replication 1, seed 7 -- recorded with the foundation engine.
+LOG_SHA256 = "75f76d536518be95e4f78b79e91dc4816d9abc66bc9d690d4824c20c0bfc193c"
+LOG_EVENTS = 47084
+INDICATORS_SHA256 = "0777df363362b4e3e9d4852a5ddcb737dd64c0c0b49f0086ef46e8c09ce8bb47"
+
+
+def _short():
+    return load_scenario(ROOT / "scenarios/vestfold/baseline.toml",
+                         ["scenario.horizon_days=60", "scenario.warmup_days=20"]).scenario
+
+
+def _digest(log) -> str:
+    h = hashlib.sha256()
+    for name in COLUMNS:
+        h.update(np.ascontiguousarray(getattr(log, name)).tobytes())
+    return h.hexdigest()
+
+
+def test_event_log_of_a_seeded_run_is_unchanged() -> None:
+    res = simulate(_short(), replication=1, seed=7, parameter_uncertainty=False)
+    assert len(res.log) == LOG_EVENTS
+    assert _digest(res.log) == LOG_SHA256
+
+
+def _indicator_digest(out) -> str:
+    h = hashlib.sha256()
+    for key, value in sorted(out.indicators.items()):
+        h.update(f"{key}={value!r};".encode())
+    for muni, values in sorted(out.by_municipality.items()):
+        for key, value in sorted(values.items()):
+            h.update(f"{muni}.{key}={value!r};".encode())
+    for key, series in sorted(out.daily.items()):
+        h.update(key.encode())
+        h.update(np.ascontiguousarray(series, dtype=np.float64).tobytes())
+    return h.hexdigest()
+
+
+def test_indicators_and_daily_series_of_a_seeded_run_are_unchanged() -> None:
+    out = run_unit(WorkUnit(_short(), 1, 7, False))
+    assert out.events == LOG_EVENTS
+    assert _indicator_digest(out) == INDICATORS_SHA256
