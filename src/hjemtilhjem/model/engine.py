@@ -16,12 +16,13 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
+from heapq import heappop, heappush
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
 import simpy
-from simpy.events import Timeout
+from simpy.events import NORMAL
 
 from ..eventlog import BACKGROUND_GROUP, EventLog, Kind, LogArrays, Place, Route
 from ..scenario.calendar import population_by_band, run_days, season_by_day
@@ -35,6 +36,9 @@ _DEST_CODE = {name: Place.BY_NAME[name] for name in DESTINATIONS}
 _N_SERVICES = len(SERVICES)
 _READMIT_WINDOW = 30.0
 _CHUNK = 4096
+# kind * 16 of each event kind; add the ``extra`` code (always < 16) to get the logged code
+_ARRIVAL, _HOSP_ADMIT, _READY, _HOSP_LEAVE, _KAD_ADMIT, _KAD_LEAVE, _SERVICE_REQUEST, _SERVICE_START, \
+    _SERVICE_END, _DEATH = (16 * k for k in range(10))
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,8 @@ def _effect_at(pieces: list[Effect], t: float) -> Effect:
 
 
 # Columns of a patient episode record (a plain list, alive only while the episode is scheduled).
-PID, EP, MUNI, GRP, BAND, LOS, DIE, DFRAC, DEST, UOUT, OFRAC, STAY, KADLOS, KADTX = range(14)
+# EID is the episode's row in the event log's episode table; ARR_T and ROUTE are set for first arrivals only.
+PID, EP, MUNI, GRP, BAND, LOS, DIE, DFRAC, DEST, UOUT, OFRAC, STAY, KADLOS, KADTX, EID, ARR_T, ROUTE = range(17)
 _ATTRS = ("los", "death", "death_time", "destination", "outcome", "outcome_time", "stay", "kad_los",
           "kad_transfer")
 
@@ -175,7 +180,7 @@ class _Episodes:
                                                 d["stay"].tolist(), d["kad_los"].tolist(), d["kad_tx"].tolist())]
             self.buffer.reverse()
         r = self.buffer.pop()
-        return [pid, episode, self.m, self.g, band, *r]
+        return [pid, episode, self.m, self.g, band, *r, self.sim.log.new_episode(pid, episode, self.m, self.g, band)]
 
 
 class Simulation:
@@ -205,6 +210,7 @@ class Simulation:
         self.until = s.scenario.warmup_days + s.scenario.horizon_days
         self.env = simpy.Environment()
         self.log = EventLog()
+        self._ev = self.log.event
         self.n_groups = len(s.group)
         self.groups = s.group
         # Municipal services: flat lists indexed by municipality * 5 + service.
@@ -232,7 +238,31 @@ class Simulation:
 
     # ------------------------------------------------------------------------------------ scheduling
     def _at(self, delay: float, fn: Callable[[Any], None], payload: Any) -> None:
-        Timeout(self.env, delay, payload).callbacks.append(fn)  # type: ignore[union-attr]
+        """Call ``fn(payload)`` after ``delay`` days.
+
+        The entry goes straight onto SimPy's event queue, ``(time, NORMAL, id, fn, payload)``, with
+        the time, priority and id a ``Timeout`` would get, so the order of events is exactly SimPy's;
+        it just skips building an ``Event`` object per step (see :meth:`_run_calendar`).
+        """
+        env = self.env
+        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), fn, payload))  # type: ignore[arg-type]
+
+    def _run_calendar(self) -> None:
+        """SimPy's ``Environment.run(until)`` for our 5-tuple entries; native SimPy events still work."""
+        env, until = self.env, self.until
+        queue = env._queue
+        while queue:
+            item = queue[0]
+            if item[0] >= until:
+                break
+            heappop(queue)
+            env._now = item[0]
+            if len(item) == 5:
+                item[3](item[4])  # type: ignore[misc]
+            else:  # an ordinary SimPy event (process, timeout...): let SimPy step it
+                heappush(queue, item)
+                env.step()
+        env._now = until
 
     # ------------------------------------------------------------------------------------ arrivals
     def _generate_arrivals(self) -> dict[str, np.ndarray]:
@@ -299,32 +329,38 @@ class Simulation:
         self._arr_pos = 0
         self._chunk: list[tuple[Any, ...]] = []
         if self._arr_n:
-            self._at(float(a["time"][0]), self._on_arrival, None)
+            self._load_chunk()
+            self._at(self._chunk[-1][ARR_T], self._on_arrival, None)
 
     def _load_chunk(self) -> None:
+        """The next block of first-arrival records, in reverse order (popped from the end)."""
         a, i = self._arr, self._arr_pos
         j = min(i + _CHUNK, self._arr_n)
-        keys = ("time", "muni", "group", "band", "route", "los", "die", "dfrac", "dest", "uout", "ofrac",
-                "stay", "kad_los", "kad_tx")
-        rows = list(zip(*(a[k][i:j].tolist() for k in keys)))
+        # person ids are given in arrival order, so the i-th arrival of the run is person i
+        pid = np.arange(i, j)
+        eid0 = self.log.new_episodes(pid, np.ones(j - i), a["muni"][i:j], a["group"][i:j], a["band"][i:j])
+        cols = [pid.tolist(), [1] * (j - i)]
+        cols += [a[k][i:j].tolist() for k in ("muni", "group", "band", "los", "die", "dfrac", "dest", "uout", "ofrac",
+                                               "stay", "kad_los", "kad_tx")]
+        cols += [list(range(eid0, eid0 + j - i)), a["time"][i:j].tolist(), a["route"][i:j].tolist()]
+        rows = list(map(list, zip(*cols)))
         rows.reverse()
         self._chunk = rows
         self._arr_pos = j
+        self.next_pid = j
 
-    def _on_arrival(self, _ev: Any) -> None:
-        if not self._chunk:
+    def _on_arrival(self, _: Any) -> None:
+        chunk = self._chunk
+        rec = chunk.pop()
+        self._enter(rec, rec[ROUTE])
+        if not chunk and self._arr_pos < self._arr_n:
             self._load_chunk()
-        t, m, g, b, route, los, die, dfrac, dest, uout, ofrac, stay, kad_los, kad_tx = self._chunk.pop()
-        pid = self.next_pid
-        self.next_pid = pid + 1
-        rec = [pid, 1, m, g, b, los, die, dfrac, dest, uout, ofrac, stay, kad_los, kad_tx]
-        self._enter(rec, route)
-        if self._chunk or self._arr_pos < self._arr_n:
-            if not self._chunk:
-                self._load_chunk()
-            self._at(self._chunk[-1][0] - self.env._now, self._on_arrival, None)
+            chunk = self._chunk
+        if chunk:
+            self._at(chunk[-1][ARR_T] - self.env._now, self._on_arrival, None)
 
     # ------------------------------------------------------------------------------------ pathway
+    # Events are logged as ``ev(time, episode_row, kind * 16 + extra)`` (see EventLog.event).
     def _enter(self, rec: list[Any], route: int) -> None:
         now = self.env._now
         self.patients += 1
@@ -333,69 +369,68 @@ class Simulation:
             slot = m * _N_SERVICES + Place.KAD
             if self.used[slot] < self.cap[slot]:
                 self.used[slot] += 1
-                self.log.append(now, rec[PID], rec[EP], Kind.ARRIVAL, m, rec[GRP], rec[BAND], Route.KAD)
-                self.log.append(now, rec[PID], rec[EP], Kind.KAD_ADMIT, m, rec[GRP], rec[BAND], 0)
+                ev = self._ev
+                ev(now, rec[EID], _ARRIVAL + Route.KAD)
+                ev(now, rec[EID], _KAD_ADMIT)
                 self._at(rec[KADLOS], self._kad_end, rec)
                 return
             route = Route.HOSPITAL
-        self.log.append(now, rec[PID], rec[EP], Kind.ARRIVAL, m, rec[GRP], rec[BAND], route)
+        self._ev(now, rec[EID], _ARRIVAL + route)
         if route == Route.HOSPITAL:
             self._admit(rec, 0)
 
-    def _kad_end(self, ev: Any) -> None:
-        rec = ev._value
-        now, m = self.env._now, rec[MUNI]
+    def _kad_end(self, rec: list[Any]) -> None:
         tx = 1 if rec[KADTX] else 0
-        self.log.append(now, rec[PID], rec[EP], Kind.KAD_LEAVE, m, rec[GRP], rec[BAND], tx)
-        self._release(m * _N_SERVICES + Place.KAD)
+        self._ev(self.env._now, rec[EID], _KAD_LEAVE + tx)
+        self._release(rec[MUNI] * _N_SERVICES + Place.KAD)
         if tx:
             self._admit(rec, 1)
 
+    def _effect(self, rec: list[Any], now: float) -> Effect:
+        pieces = self.effects[rec[MUNI] * self.n_groups + rec[GRP]]
+        return pieces[0] if len(pieces) == 1 else _effect_at(pieces, now)
+
     def _admit(self, rec: list[Any], source: int) -> None:
         now = self.env._now
-        self.log.append(now, rec[PID], rec[EP], Kind.HOSP_ADMIT, rec[MUNI], rec[GRP], rec[BAND], source)
-        e = _effect_at(self.effects[rec[MUNI] * self.n_groups + rec[GRP]], now)
+        self._ev(now, rec[EID], _HOSP_ADMIT + source)
+        e = self._effect(rec, now)
         los = max(rec[LOS] * e.los_mult + e.los_delta, 0.01)
         if rec[DIE]:
             self._at(los * rec[DFRAC], self._die_in_hospital, rec)
         else:
             self._at(los, self._ready, rec)
 
-    def _die_in_hospital(self, ev: Any) -> None:
-        rec = ev._value
-        now = self.env._now
-        log = self.log.append
-        log(now, rec[PID], rec[EP], Kind.DEATH, rec[MUNI], rec[GRP], rec[BAND], Place.HOSPITAL)
-        log(now, rec[PID], rec[EP], Kind.HOSP_LEAVE, rec[MUNI], rec[GRP], rec[BAND], Place.DEAD)
+    def _die_in_hospital(self, rec: list[Any]) -> None:
+        now, eid, ev = self.env._now, rec[EID], self._ev
+        ev(now, eid, _DEATH + Place.HOSPITAL)
+        ev(now, eid, _HOSP_LEAVE + Place.DEAD)
 
-    def _ready(self, ev: Any) -> None:
-        rec = ev._value
-        now, dest = self.env._now, rec[DEST]
-        self.log.append(now, rec[PID], rec[EP], Kind.READY, rec[MUNI], rec[GRP], rec[BAND], dest)
+    def _ready(self, rec: list[Any]) -> None:
+        dest = rec[DEST]
+        self._ev(self.env._now, rec[EID], _READY + dest)
         if dest == Place.HOME:
             self._leave(rec)
         else:
             self._request(rec[MUNI] * _N_SERVICES + dest, rec, True)
 
     def _request(self, slot: int, rec: list[Any], from_hospital: bool) -> None:
-        self.log.append(self.env._now, rec[PID], rec[EP], Kind.SERVICE_REQUEST, rec[MUNI], rec[GRP], rec[BAND],
-                        slot % _N_SERVICES)
+        now = self.env._now
+        self._ev(now, rec[EID], _SERVICE_REQUEST + slot % _N_SERVICES)
         if self.used[slot] < self.cap[slot]:
             self.used[slot] += 1
             self._grant(slot, rec, from_hospital)
         elif from_hospital:
-            self.queue_h[slot].append((self.env._now, rec))
+            self.queue_h[slot].append((now, rec))
         else:
-            self.queue_o[slot].append((self.env._now, rec))
+            self.queue_o[slot].append((now, rec))
 
     def _grant(self, slot: int, rec: list[Any], from_hospital: bool) -> None:
         if not from_hospital:
             self._start_service(slot, rec)
             return
-        e = _effect_at(self.effects[rec[MUNI] * self.n_groups + rec[GRP]], self.env._now)
-        delay = self.planning_delay + e.delay_delta
+        delay = self.planning_delay + self._effect(rec, self.env._now).delay_delta
         if delay > 0:
-            self._at(delay, self._leave_ev, rec)
+            self._at(delay, self._leave, rec)
         else:
             self._leave(rec)
 
@@ -413,20 +448,16 @@ class Simulation:
             self.used[slot] += 1
             self._grant(slot, rec, hosp)
 
-    def _leave_ev(self, ev: Any) -> None:
-        self._leave(ev._value)
-
     def _leave(self, rec: list[Any]) -> None:
         """Discharge alive: to home, or into the municipal place already reserved."""
         now, dest, m = self.env._now, rec[DEST], rec[MUNI]
-        self.log.append(now, rec[PID], rec[EP], Kind.HOSP_LEAVE, m, rec[GRP], rec[BAND], dest)
+        self._ev(now, rec[EID], _HOSP_LEAVE + dest)
         if dest != Place.HOME:
             self._start_service(m * _N_SERVICES + dest, rec)
         if dest == Place.LONG_TERM:
             return
         g = rec[GRP]
-        e = _effect_at(self.effects[m * self.n_groups + g], now)
-        p_r = min(self.p_readmit[g] * e.readmission_rr, 1.0)
+        p_r = min(self.p_readmit[g] * self._effect(rec, now).readmission_rr, 1.0)
         u = rec[UOUT]
         if u < p_r:
             # time to readmission: exponential with scale s, truncated to (0, 30] days
@@ -436,15 +467,13 @@ class Simulation:
             self._at(_READMIT_WINDOW * rec[OFRAC], self._die_after, rec)
 
     def _start_service(self, slot: int, rec: list[Any]) -> None:
-        si = slot % _N_SERVICES
-        self.log.append(self.env._now, rec[PID], rec[EP], Kind.SERVICE_START, rec[MUNI], rec[GRP], rec[BAND], si)
+        self._ev(self.env._now, rec[EID], _SERVICE_START + slot % _N_SERVICES)
         stay = [True, slot, rec]
         if rec[PID] >= 0:
             self.active[rec[PID]] = stay
         self._at(rec[STAY], self._service_end, stay)
 
-    def _service_end(self, ev: Any) -> None:
-        stay = ev._value
+    def _service_end(self, stay: list[Any]) -> None:
         if stay[0]:
             self._end_stay(stay, natural=True)
 
@@ -455,22 +484,20 @@ class Simulation:
         now = self.env._now
         if rec[PID] >= 0:
             del self.active[rec[PID]]
-        self.log.append(now, rec[PID], rec[EP], Kind.SERVICE_END, rec[MUNI], rec[GRP], rec[BAND], si)
+        self._ev(now, rec[EID], _SERVICE_END + si)
         if natural and self.ends_in_death[si]:
-            self.log.append(now, rec[PID], rec[EP], Kind.DEATH, rec[MUNI], rec[GRP], rec[BAND], si)
+            self._ev(now, rec[EID], _DEATH + si)
         self._release(slot)
 
-    def _die_after(self, ev: Any) -> None:
-        rec = ev._value
+    def _die_after(self, rec: list[Any]) -> None:
         place = Place.HOME
         stay = self.active.get(rec[PID])
         if stay is not None:
             place = stay[1] % _N_SERVICES
             self._end_stay(stay, natural=False)
-        self.log.append(self.env._now, rec[PID], rec[EP], Kind.DEATH, rec[MUNI], rec[GRP], rec[BAND], place)
+        self._ev(self.env._now, rec[EID], _DEATH + place)
 
-    def _readmit(self, ev: Any) -> None:
-        rec = ev._value
+    def _readmit(self, rec: list[Any]) -> None:
         stay = self.active.get(rec[PID])
         if stay is not None:
             self._end_stay(stay, natural=False)
@@ -480,8 +507,7 @@ class Simulation:
             draws = self.readmit_draws[key] = _Episodes(self, rec[MUNI], rec[GRP], "readmission:")
         new = draws.next_record(rec[PID], rec[EP] + 1, rec[BAND])
         self.patients += 1
-        self.log.append(self.env._now, new[PID], new[EP], Kind.ARRIVAL, new[MUNI], new[GRP], new[BAND],
-                        Route.HOSPITAL)
+        self._ev(self.env._now, new[EID], _ARRIVAL + Route.HOSPITAL)
         self._admit(new, 0)
 
     # ------------------------------------------------------------------------------------ background
@@ -516,14 +542,15 @@ class Simulation:
     def _background_record(self, mi: int, stay: float) -> list[Any]:
         pid = self.next_background
         self.next_background -= 1
-        return [pid, 1, mi, BACKGROUND_GROUP, 0, 0.0, False, 0.0, 0, 1.0, 0.0, stay, 0.0, False]
+        eid = self.log.new_episode(pid, 1, mi, BACKGROUND_GROUP, 0)
+        return [pid, 1, mi, BACKGROUND_GROUP, 0, 0.0, False, 0.0, 0, 1.0, 0.0, stay, 0.0, False, eid]
 
-    def _background_request(self, ev: Any) -> None:
-        slot, todo = ev._value
+    def _background_request(self, payload: tuple[int, list[tuple[float, float]]]) -> None:
+        slot, todo = payload
         _, stay = todo.pop()
         self._request(slot, self._background_record(slot // _N_SERVICES, stay), False)
         if todo:
-            self._at(todo[-1][0] - self.env._now, self._background_request, (slot, todo))
+            self._at(todo[-1][0] - self.env._now, self._background_request, payload)
 
     # ------------------------------------------------------------------------------------ run
     def run(self) -> RunResult:
@@ -531,7 +558,9 @@ class Simulation:
         t0 = time.process_time()
         self._start_background()
         self._start_arrivals()
-        self.env.run(until=self.until)
+        self._run_calendar()
+        self._arr = {}
+        self._chunk = []
         log = self.log.arrays()
         return RunResult(log=log, replication=self.replication, patients=self.patients, events=len(log),
                          cpu_seconds=time.process_time() - t0, parameters=dict(self.parameters))
