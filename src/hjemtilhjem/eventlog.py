@@ -159,7 +159,7 @@ class EventLog:
                      band: np.ndarray) -> int:
         """Register many episodes at once; returns the id of the first (the rest follow in order)."""
         first = self.episodes
-        for (_, code), col, values in zip(_EPISODE_COLUMNS, self._episodes, (person, episode, muni, group, band)):
+        for (_, code), col, values in zip(_EPISODE_COLUMNS, self._episodes, (person, episode, muni, group, band), strict=True):
             col.frombytes(np.ascontiguousarray(values, dtype=np.dtype(code)).tobytes())
         return first
 
@@ -171,7 +171,7 @@ class EventLog:
         eid = np.frombuffer(self._eid, dtype=np.int32)
         code = np.frombuffer(self._code, dtype=np.uint8)
         cols: dict[str, np.ndarray] = {"time": np.frombuffer(self._time, dtype=np.float64)}
-        for (name, dtype), col in zip(_EPISODE_COLUMNS, self._episodes):
+        for (name, dtype), col in zip(_EPISODE_COLUMNS, self._episodes, strict=True):
             cols[name] = np.frombuffer(col, dtype=np.dtype(dtype))[eid]
         cols["kind"] = (code >> 4).astype(np.int8)
         cols["extra"] = (code & 15).astype(np.int8)
