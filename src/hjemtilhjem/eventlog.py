@@ -159,7 +159,8 @@ class EventLog:
                      band: np.ndarray) -> int:
         """Register many episodes at once; returns the id of the first (the rest follow in order)."""
         first = self.episodes
-        for (_, code), col, values in zip(_EPISODE_COLUMNS, self._episodes, (person, episode, muni, group, band), strict=True):
+        values_by_column = (person, episode, muni, group, band)
+        for (_, code), col, values in zip(_EPISODE_COLUMNS, self._episodes, values_by_column, strict=True):
             col.frombytes(np.ascontiguousarray(values, dtype=np.dtype(code)).tobytes())
         return first
 

@@ -179,7 +179,7 @@ class _Episodes:
             d = self.draw(64)
             self.buffer = [list(r) for r in zip(d["los"].tolist(), d["die"].tolist(), d["dfrac"].tolist(),
                                                 d["dest"].tolist(), d["uout"].tolist(), d["ofrac"].tolist(),
-                                                d["stay"].tolist(), d["kad_los"].tolist(), d["kad_tx"].tolist())]
+                                                d["stay"].tolist(), d["kad_los"].tolist(), d["kad_tx"].tolist(), strict=True)]
             self.buffer.reverse()
         r = self.buffer.pop()
         return [pid, episode, self.m, self.g, band, *r, self.sim.log.new_episode(pid, episode, self.m, self.g, band)]
@@ -536,7 +536,7 @@ class Simulation:
                     times = np.cumsum(rng.exponential(1.0 / rate, size=n))
                     stays = durations(cfg.stay_days, rng.random(n))
                     keep = times < self.until
-                    todo = list(zip(times[keep].tolist(), stays[keep].tolist()))
+                    todo = list(zip(times[keep].tolist(), stays[keep].tolist(), strict=True))
                     todo.reverse()
                     if todo:
                         self._at(todo[-1][0], self._background_request, (slot, todo))
