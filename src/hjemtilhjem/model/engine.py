@@ -103,7 +103,7 @@ def effects_table(s: Scenario, params: dict[str, float]) -> list[list[Effect]]:
                     if iv.start_day > t0:
                         continue
                     eff = iv.active_effects()
-                    p = lambda k: params.get(f"{iv.name}.{k}")  # noqa: E731
+                    p = lambda k, iv=iv: params.get(f"{iv.name}.{k}")  # noqa: E731
                     if p("admission_rate_mult") is not None:
                         vals["admission_mult"] *= p("admission_rate_mult")
                     if eff.kad_diversion_share is not None:
@@ -177,9 +177,8 @@ class _Episodes:
         """One episode record for a readmission (drawn in blocks of 64)."""
         if not self.buffer:
             d = self.draw(64)
-            self.buffer = [list(r) for r in zip(d["los"].tolist(), d["die"].tolist(), d["dfrac"].tolist(),
-                                                d["dest"].tolist(), d["uout"].tolist(), d["ofrac"].tolist(),
-                                                d["stay"].tolist(), d["kad_los"].tolist(), d["kad_tx"].tolist(), strict=True)]
+            cols = [d[k].tolist() for k in ("los", "die", "dfrac", "dest", "uout", "ofrac", "stay", "kad_los", "kad_tx")]
+            self.buffer = [list(r) for r in zip(*cols, strict=True)]
             self.buffer.reverse()
         r = self.buffer.pop()
         return [pid, episode, self.m, self.g, band, *r, self.sim.log.new_episode(pid, episode, self.m, self.g, band)]
