@@ -177,7 +177,8 @@ class _Episodes:
         """One episode record for a readmission (drawn in blocks of 64)."""
         if not self.buffer:
             d = self.draw(64)
-            cols = [d[k].tolist() for k in ("los", "die", "dfrac", "dest", "uout", "ofrac", "stay", "kad_los", "kad_tx")]
+            keys = ("los", "die", "dfrac", "dest", "uout", "ofrac", "stay", "kad_los", "kad_tx")
+            cols = [d[k].tolist() for k in keys]
             self.buffer = [list(r) for r in zip(*cols, strict=True)]
             self.buffer.reverse()
         r = self.buffer.pop()
