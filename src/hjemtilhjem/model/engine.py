@@ -19,7 +19,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from heapq import heappop, heappush
+from heapq import heapify, heappop, heappush
 from typing import Any
 
 import numpy as np
@@ -237,33 +237,75 @@ class Simulation:
         self.next_background = -1
         self.patients = 0
         self.readmit_draws: dict[tuple[int, int], _Episodes] = {}
+        self._init_calendar()
 
     # ------------------------------------------------------------------------------------ scheduling
-    def _at(self, delay: float, fn: Callable[[Any], None], payload: Any) -> None:
-        """Call ``fn(payload)`` after ``delay`` days.
+    # SimPy's queue orders entries by (time, priority, id). Ours are (time, NORMAL, id, fn, payload):
+    # the time, priority and id a ``Timeout`` would get, so events happen in exactly SimPy's order,
+    # without an ``Event`` object per step. Entries beyond the current time slot wait in plain lists,
+    # one per slot ("buckets"), and join SimPy's heap when the clock reaches their slot: the heap then
+    # holds one slot's events instead of every pending stay (tens of thousands of long-term and
+    # home-care stays at national scale), so an event costs the same whatever the population.
+    # Entries at or after the end of the run are never processed and are not kept.
+    def _init_calendar(self) -> None:
+        pop = float(population_by_band(self.scenario).sum())
+        # about 250 events per slot: 1 slot a day for Vestfold (258,000 inhabitants), 32 for Norway
+        per_day = 1
+        while per_day < 256 and pop / (per_day * 2) >= 180_000:
+            per_day *= 2
+        self._slots_per_day = per_day
+        self._slot = -1  # the slot whose events are in SimPy's heap
+        self._buckets: list[list[Any] | None] = [None] * (int(self.until * per_day) + 1)
 
-        The entry goes straight onto SimPy's event queue, ``(time, NORMAL, id, fn, payload)``, with
-        the time, priority and id a ``Timeout`` would get, so the order of events is exactly SimPy's;
-        it just skips building an ``Event`` object per step (see :meth:`_run_calendar`).
-        """
+    def _at(self, delay: float, fn: Callable[[Any], None], payload: Any) -> None:
+        """Call ``fn(payload)`` after ``delay`` days."""
         env = self.env
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), fn, payload))  # type: ignore[arg-type]
+        t = env._now + delay
+        entry = (t, NORMAL, next(env._eid), fn, payload)
+        b = int(t * self._slots_per_day)
+        if b <= self._slot:
+            heappush(env._queue, entry)  # type: ignore[arg-type]
+        elif t < self.until:
+            bucket = self._buckets[b]
+            if bucket is None:
+                self._buckets[b] = [entry]
+            else:
+                bucket.append(entry)
 
     def _run_calendar(self) -> None:
-        """SimPy's ``Environment.run(until)`` for our 5-tuple entries; native SimPy events still work."""
-        env, until = self.env, self.until
-        queue = env._queue
-        while queue:
-            item = queue[0]
-            if item[0] >= until:
+        """SimPy's ``Environment.run(until)`` for our entries; native SimPy events still work."""
+        env, until, per_day = self.env, self.until, self._slots_per_day
+        queue, buckets = env._queue, self._buckets
+        n_slots = len(buckets)
+        slot = self._slot
+        while True:
+            if queue:
+                item = queue[0]
+                t = item[0]
+                if int(t * per_day) <= slot:
+                    if t >= until:
+                        break
+                    heappop(queue)
+                    env._now = t
+                    if len(item) == 5:
+                        item[3](item[4])  # type: ignore[misc]
+                    else:  # an ordinary SimPy event (process, timeout...): let SimPy step it
+                        heappush(queue, item)
+                        env.step()
+                    continue
+            # every event of this slot is done: move to the next slot that has any
+            nxt = slot + 1
+            while nxt < n_slots and buckets[nxt] is None:
+                nxt += 1
+            if queue:
+                nxt = min(nxt, int(queue[0][0] * per_day))
+            elif nxt >= n_slots:
                 break
-            heappop(queue)
-            env._now = item[0]
-            if len(item) == 5:
-                item[3](item[4])  # type: ignore[misc]
-            else:  # an ordinary SimPy event (process, timeout...): let SimPy step it
-                heappush(queue, item)
-                env.step()
+            slot = self._slot = nxt
+            if nxt < n_slots and buckets[nxt] is not None:
+                queue.extend(buckets[nxt])  # type: ignore[arg-type]
+                buckets[nxt] = None
+                heapify(queue)
         env._now = until
 
     # ------------------------------------------------------------------------------------ arrivals
