@@ -131,8 +131,9 @@ def _effect_at(pieces: list[Effect], t: float) -> Effect:
 
 
 # Columns of a patient episode record (a plain list, alive only while the episode is scheduled).
-# EID is the episode's row in the event log's episode table; ARR_T and ROUTE are set for first arrivals only.
-PID, EP, MUNI, GRP, BAND, LOS, DIE, DFRAC, DEST, UOUT, OFRAC, STAY, KADLOS, KADTX, EID, ARR_T, ROUTE = range(17)
+# EID is the episode's row in the event log's episode table; ARR_T and ROUTE are set for first arrivals only;
+# ACTIVE is the patient's current municipal stay ([alive?, slot, record]) or None (pathway patients only).
+PID, EP, MUNI, GRP, BAND, LOS, DIE, DFRAC, DEST, UOUT, OFRAC, STAY, KADLOS, KADTX, EID, ARR_T, ROUTE, ACTIVE = range(18)
 _ATTRS = ("los", "death", "death_time", "destination", "outcome", "outcome_time", "stay", "kad_los",
           "kad_transfer")
 
@@ -182,7 +183,8 @@ class _Episodes:
             self.buffer = [list(r) for r in zip(*cols, strict=True)]
             self.buffer.reverse()
         r = self.buffer.pop()
-        return [pid, episode, self.m, self.g, band, *r, self.sim.log.new_episode(pid, episode, self.m, self.g, band)]
+        eid = self.sim.log.new_episode(pid, episode, self.m, self.g, band)
+        return [pid, episode, self.m, self.g, band, *r, eid, 0.0, Route.HOSPITAL, None]
 
 
 class Simulation:
@@ -232,7 +234,6 @@ class Simulation:
         self.readmit_norm = 1.0 - math.exp(-_READMIT_WINDOW / self.readmit_scale)
         self.p_readmit = [g.readmission_30d for g in s.group]
         self.p_death30 = [g.death_30d_after_discharge for g in s.group]
-        self.active: dict[int, list[Any]] = {}  # person -> [alive?, slot, service, record] of a municipal stay
         self.next_pid = 0
         self.next_background = -1
         self.patients = 0
@@ -386,7 +387,7 @@ class Simulation:
         cols = [pid.tolist(), [1] * (j - i)]
         cols += [a[k][i:j].tolist() for k in ("muni", "group", "band", "los", "die", "dfrac", "dest", "uout", "ofrac",
                                                "stay", "kad_los", "kad_tx")]
-        cols += [list(range(eid0, eid0 + j - i)), a["time"][i:j].tolist(), a["route"][i:j].tolist()]
+        cols += [list(range(eid0, eid0 + j - i)), a["time"][i:j].tolist(), a["route"][i:j].tolist(), [None] * (j - i)]
         rows = list(map(list, zip(*cols, strict=True)))
         rows.reverse()
         self._chunk = rows
@@ -514,7 +515,7 @@ class Simulation:
         self._ev(self.env._now, rec[EID], _SERVICE_START + slot % _N_SERVICES)
         stay = [True, slot, rec]
         if rec[PID] >= 0:
-            self.active[rec[PID]] = stay
+            rec[ACTIVE] = stay
         self._at(rec[STAY], self._service_end, stay)
 
     def _service_end(self, stay: list[Any]) -> None:
@@ -527,7 +528,7 @@ class Simulation:
         si = slot % _N_SERVICES
         now = self.env._now
         if rec[PID] >= 0:
-            del self.active[rec[PID]]
+            rec[ACTIVE] = None
         self._ev(now, rec[EID], _SERVICE_END + si)
         if natural and self.ends_in_death[si]:
             self._ev(now, rec[EID], _DEATH + si)
@@ -535,14 +536,14 @@ class Simulation:
 
     def _die_after(self, rec: list[Any]) -> None:
         place = Place.HOME
-        stay = self.active.get(rec[PID])
+        stay = rec[ACTIVE]  # a person has at most one municipal stay, started from this episode
         if stay is not None:
             place = stay[1] % _N_SERVICES
             self._end_stay(stay, natural=False)
         self._ev(self.env._now, rec[EID], _DEATH + place)
 
     def _readmit(self, rec: list[Any]) -> None:
-        stay = self.active.get(rec[PID])
+        stay = rec[ACTIVE]
         if stay is not None:
             self._end_stay(stay, natural=False)
         key = (rec[MUNI], rec[GRP])
