@@ -132,8 +132,10 @@ def _effect_at(pieces: list[Effect], t: float) -> Effect:
 
 # Columns of a patient episode record (a plain list, alive only while the episode is scheduled).
 # EID is the episode's row in the event log's episode table; ARR_T and ROUTE are set for first arrivals only;
-# ACTIVE is the patient's current municipal stay ([alive?, slot, record]) or None (pathway patients only).
-PID, EP, MUNI, GRP, BAND, LOS, DIE, DFRAC, DEST, UOUT, OFRAC, STAY, KADLOS, KADTX, EID, ARR_T, ROUTE, ACTIVE = range(18)
+# ACTIVE is the patient's current municipal stay or None. Background users of a service have a record of the
+# first three columns only. A municipal stay is ``[alive?, slot, EID]``: it does not hold on to the record,
+# so the many long stays pending at national scale keep little memory (and cache) busy.
+PID, EID, STAY, LOS, DIE, DFRAC, DEST, UOUT, OFRAC, KADLOS, KADTX, EP, MUNI, GRP, BAND, ARR_T, ROUTE, ACTIVE = range(18)
 _ATTRS = ("los", "death", "death_time", "destination", "outcome", "outcome_time", "stay", "kad_los",
           "kad_transfer")
 
@@ -178,13 +180,13 @@ class _Episodes:
         """One episode record for a readmission (drawn in blocks of 64)."""
         if not self.buffer:
             d = self.draw(64)
-            keys = ("los", "die", "dfrac", "dest", "uout", "ofrac", "stay", "kad_los", "kad_tx")
+            keys = ("stay", "los", "die", "dfrac", "dest", "uout", "ofrac", "kad_los", "kad_tx")
             cols = [d[k].tolist() for k in keys]
             self.buffer = [list(r) for r in zip(*cols, strict=True)]
             self.buffer.reverse()
         r = self.buffer.pop()
         eid = self.sim.log.new_episode(pid, episode, self.m, self.g, band)
-        return [pid, episode, self.m, self.g, band, *r, eid, 0.0, Route.HOSPITAL, None]
+        return [pid, eid, *r, episode, self.m, self.g, band, 0.0, Route.HOSPITAL, None]
 
 
 class Simulation:
@@ -384,10 +386,12 @@ class Simulation:
         # person ids are given in arrival order, so the i-th arrival of the run is person i
         pid = np.arange(i, j)
         eid0 = self.log.new_episodes(pid, np.ones(j - i), a["muni"][i:j], a["group"][i:j], a["band"][i:j])
-        cols = [pid.tolist(), [1] * (j - i)]
-        cols += [a[k][i:j].tolist() for k in ("muni", "group", "band", "los", "die", "dfrac", "dest", "uout", "ofrac",
-                                               "stay", "kad_los", "kad_tx")]
-        cols += [list(range(eid0, eid0 + j - i)), a["time"][i:j].tolist(), a["route"][i:j].tolist(), [None] * (j - i)]
+        cols = [pid.tolist(), list(range(eid0, eid0 + j - i))]
+        cols += [a[k][i:j].tolist() for k in ("stay", "los", "die", "dfrac", "dest", "uout", "ofrac", "kad_los",
+                                               "kad_tx")]
+        cols += [[1] * (j - i)]
+        cols += [a[k][i:j].tolist() for k in ("muni", "group", "band", "time", "route")]
+        cols += [[None] * (j - i)]
         rows = list(map(list, zip(*cols, strict=True)))
         rows.reverse()
         self._chunk = rows
@@ -513,7 +517,7 @@ class Simulation:
 
     def _start_service(self, slot: int, rec: list[Any]) -> None:
         self._ev(self.env._now, rec[EID], _SERVICE_START + slot % _N_SERVICES)
-        stay = [True, slot, rec]
+        stay = [True, slot, rec[EID]]
         if rec[PID] >= 0:
             rec[ACTIVE] = stay
         self._at(rec[STAY], self._service_end, stay)
@@ -524,27 +528,25 @@ class Simulation:
 
     def _end_stay(self, stay: list[Any], natural: bool) -> None:
         stay[0] = False
-        slot, rec = stay[1], stay[2]
+        slot, eid = stay[1], stay[2]
         si = slot % _N_SERVICES
         now = self.env._now
-        if rec[PID] >= 0:
-            rec[ACTIVE] = None
-        self._ev(now, rec[EID], _SERVICE_END + si)
+        self._ev(now, eid, _SERVICE_END + si)
         if natural and self.ends_in_death[si]:
-            self._ev(now, rec[EID], _DEATH + si)
+            self._ev(now, eid, _DEATH + si)
         self._release(slot)
 
     def _die_after(self, rec: list[Any]) -> None:
         place = Place.HOME
         stay = rec[ACTIVE]  # a person has at most one municipal stay, started from this episode
-        if stay is not None:
+        if stay is not None and stay[0]:
             place = stay[1] % _N_SERVICES
             self._end_stay(stay, natural=False)
         self._ev(self.env._now, rec[EID], _DEATH + place)
 
     def _readmit(self, rec: list[Any]) -> None:
         stay = rec[ACTIVE]
-        if stay is not None:
+        if stay is not None and stay[0]:
             self._end_stay(stay, natural=False)
         key = (rec[MUNI], rec[GRP])
         draws = self.readmit_draws.get(key)
@@ -587,8 +589,7 @@ class Simulation:
     def _background_record(self, mi: int, stay: float) -> list[Any]:
         pid = self.next_background
         self.next_background -= 1
-        eid = self.log.new_episode(pid, 1, mi, BACKGROUND_GROUP, 0)
-        return [pid, 1, mi, BACKGROUND_GROUP, 0, 0.0, False, 0.0, 0, 1.0, 0.0, stay, 0.0, False, eid]
+        return [pid, self.log.new_episode(pid, 1, mi, BACKGROUND_GROUP, 0), stay]
 
     def _background_request(self, payload: tuple[int, list[tuple[float, float]]]) -> None:
         slot, todo = payload
