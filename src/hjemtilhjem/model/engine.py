@@ -38,6 +38,9 @@ _DEST_CODE = {name: Place.BY_NAME[name] for name in DESTINATIONS}
 _N_SERVICES = len(SERVICES)
 _READMIT_WINDOW = 30.0
 _CHUNK = 4096
+# methods called back from the calendar
+_CALLBACKS = ("_on_arrival", "_kad_end", "_die_in_hospital", "_ready", "_leave", "_service_end", "_readmit",
+              "_die_after", "_background_request")
 # kind * 16 of each event kind; add the ``extra`` code (always < 16) to get the logged code
 _ARRIVAL, _HOSP_ADMIT, _READY, _HOSP_LEAVE, _KAD_ADMIT, _KAD_LEAVE, _SERVICE_REQUEST, _SERVICE_START, \
     _SERVICE_END, _DEATH = (16 * k for k in range(10))
@@ -241,6 +244,10 @@ class Simulation:
         self.patients = 0
         self.readmit_draws: dict[tuple[int, int], _Episodes] = {}
         self._init_calendar()
+        # Bound once: ``self._ready`` would otherwise make a new bound-method object for every calendar
+        # entry (and keep it alive while the entry waits). Removed again at the end of ``run``.
+        for name in _CALLBACKS:
+            setattr(self, name, getattr(self, name))
 
     # ------------------------------------------------------------------------------------ scheduling
     # SimPy's queue orders entries by (time, priority, id). Ours are (time, NORMAL, id, fn, payload):
@@ -611,6 +618,8 @@ class Simulation:
             self._start_arrivals()
             self._run_calendar()
         finally:
+            for name in _CALLBACKS:  # the bound methods refer back to self: break the cycle
+                self.__dict__.pop(name, None)
             if gc_was_enabled:
                 gc.enable()
         self._arr = {}
