@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import numpy as np  # noqa: E402
 import simpy  # noqa: E402
+from reference_simpy import run_reference  # noqa: E402
 
 import hjemtilhjem  # noqa: E402
 from hjemtilhjem.eventlog import EventLog, running_bytes_per_episode  # noqa: E402
@@ -54,7 +55,6 @@ from hjemtilhjem.experiment.runner import ProcessExecutor, WorkUnit, run_unit  #
 from hjemtilhjem.model.engine import Simulation  # noqa: E402
 from hjemtilhjem.scenario.loader import load_scenario  # noqa: E402
 from hjemtilhjem.scenario.schema import Scenario  # noqa: E402
-from reference_simpy import run_reference  # noqa: E402
 
 VESTFOLD = ROOT / "scenarios/vestfold/baseline.toml"
 NATIONAL = ROOT / "scenarios/norway/national.toml"
@@ -252,15 +252,27 @@ def part_parallel(rounds: int, replications: int) -> dict[str, Any]:
     units = [WorkUnit(s, r, s.scenario.seed, False) for r in range(replications)]
     run_unit(units[0])
     rate: dict[int, list[float]] = {1: [], 2: []}
+    cpu: dict[int, list[float]] = {1: [], 2: []}
+    load: list[float] = []
     for r in range(rounds):
         for jobs in (1, 2):
-            _, _, wall = _timed(ProcessExecutor(jobs).map, run_unit, units)
+            children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            _, own_cpu, wall = _timed(ProcessExecutor(jobs).map, run_unit, units)
+            children1 = resource.getrusage(resource.RUSAGE_CHILDREN)  # workers are joined by now
+            worker_cpu = (children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime)
             rate[jobs].append(replications / wall)
-            print(f"  round {r + 1}/{rounds}: jobs={jobs}  {rate[jobs][-1]:.2f} replications/s", flush=True)
+            cpu[jobs].append(own_cpu + worker_cpu)
+            load.append(os.getloadavg()[0])
+            print(f"  round {r + 1}/{rounds}: jobs={jobs}  {rate[jobs][-1]:.2f} replications/s  "
+                  f"({cpu[jobs][-1]:.1f} CPU s in all processes, {wall:.1f} s wall, load {load[-1]:.1f})", flush=True)
     med = {j: _med(v) for j, v in rate.items()}
+    # CPU seconds of all processes per replication, jobs=1 over jobs=2: 1.0 means the pool adds no work,
+    # so on two free cores the speed-up would be 2 x this; the wall speed-up also depends on other load
+    efficiency = _med(cpu[1]) / _med(cpu[2])
     return {"rounds": rounds, "replications": replications, "replications_per_second": {"1": med[1], "2": med[2]},
             "all_replications_per_second": {str(j): v for j, v in rate.items()}, "speedup": med[2] / med[1],
-            "cpus": os.cpu_count()}
+            "cpu_seconds": {str(j): _med(v) for j, v in cpu.items()}, "cpu_efficiency": efficiency,
+            "load_average": load, "cpus": os.cpu_count()}
 
 
 # --------------------------------------------------------------------------------------------- report
@@ -302,7 +314,8 @@ def summary_lines(res: dict[str, Any]) -> list[str]:
         rps = p["replications_per_second"]
         lines.append(f"parallel ({p['replications']} replications)  jobs=1 {rps['1']:.2f}/s  jobs=2 {rps['2']:.2f}/s  "
                      f"speed-up {p['speedup']:.2f} [{_verdict(p['speedup'] >= TARGETS['parallel_speedup'])}, "
-                     "target >= 1.8]")
+                     f"target >= 1.8]; CPU per replication jobs=1/jobs=2 {p['cpu_efficiency']:.2f} "
+                     f"(load average {max(p['load_average']):.1f} on {p['cpus']} CPUs)")
     return lines
 
 
@@ -322,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     if bad:
         ap.error(f"unknown part {bad[0]!r}; use {', '.join(PARTS)}")
     rounds = args.rounds or (3 if args.quick else 7)
-    results: dict[str, Any] = {"started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    results: dict[str, Any] = {"started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                                "quick": args.quick, "machine": _machine(), "git": _git(), "targets": TARGETS}
     if "ratio" in parts:
         print(f"ratio: Vestfold baseline (run_unit) vs reference SimPy pathway, {rounds} rounds", flush=True)
@@ -343,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in summary_lines(results):
         print(line)
     args.out.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     path = args.out / f"{stamp}.json"
     path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nresults: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
