@@ -40,7 +40,7 @@ _READMIT_WINDOW = 30.0
 _CHUNK = 4096
 # methods called back from the calendar
 _CALLBACKS = ("_on_arrival", "_kad_end", "_die_in_hospital", "_ready", "_leave", "_service_end", "_readmit",
-              "_die_after", "_background_request")
+              "_die_after", "_background_request", "_background_end")
 # kind * 16 of each event kind; add the ``extra`` code (always < 16) to get the logged code
 _ARRIVAL, _HOSP_ADMIT, _READY, _HOSP_LEAVE, _KAD_ADMIT, _KAD_LEAVE, _SERVICE_REQUEST, _SERVICE_START, \
     _SERVICE_END, _DEATH = (16 * k for k in range(10))
@@ -228,6 +228,8 @@ class Simulation:
         self.used = [0] * n
         self.queue_h: list[deque[Any]] = [deque() for _ in range(n)]  # waiting in hospital
         self.queue_o: list[deque[Any]] = [deque() for _ in range(n)]  # waiting at home (background)
+        self._slot_bits = max(n - 1, 1).bit_length()
+        self._slot_mask = (1 << self._slot_bits) - 1
         for mi, m in enumerate(s.municipality):
             for si, sname in enumerate(SERVICES):
                 self.cap[mi * _N_SERVICES + si] = m.capacity(sname)
@@ -524,10 +526,21 @@ class Simulation:
 
     def _start_service(self, slot: int, rec: list[Any]) -> None:
         self._ev(self.env._now, rec[EID], _SERVICE_START + slot % _N_SERVICES)
-        stay = [True, slot, rec[EID]]
         if rec[PID] >= 0:
+            stay = [True, slot, rec[EID]]
             rec[ACTIVE] = stay
-        self._at(rec[STAY], self._service_end, stay)
+            self._at(rec[STAY], self._service_end, stay)
+        else:  # background stays always run their course: one int says which (the most numerous entries)
+            self._at(rec[STAY], self._background_end, rec[EID] << self._slot_bits | slot)
+
+    def _background_end(self, code: int) -> None:
+        slot, eid = code & self._slot_mask, code >> self._slot_bits
+        si = slot % _N_SERVICES
+        now = self.env._now
+        self._ev(now, eid, _SERVICE_END + si)
+        if self.ends_in_death[si]:
+            self._ev(now, eid, _DEATH + si)
+        self._release(slot)
 
     def _service_end(self, stay: list[Any]) -> None:
         if stay[0]:
