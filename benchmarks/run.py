@@ -246,6 +246,14 @@ def part_national() -> dict[str, Any]:
     return out
 
 
+def _busy(n: int) -> int:
+    """A pure-Python CPU-bound unit of about the length of a replication (the control)."""
+    total = 0
+    for i in range(n):
+        total += i * i % 7
+    return total
+
+
 def part_parallel(rounds: int, replications: int) -> dict[str, Any]:
     """Wall replications per second with 1 and 2 worker processes, interleaved."""
     s = _vestfold()
@@ -265,6 +273,16 @@ def part_parallel(rounds: int, replications: int) -> dict[str, Any]:
             load.append(os.getloadavg()[0])
             print(f"  round {r + 1}/{rounds}: jobs={jobs}  {rate[jobs][-1]:.2f} replications/s  "
                   f"({cpu[jobs][-1]:.1f} CPU s in all processes, {wall:.1f} s wall, load {load[-1]:.1f})", flush=True)
+    # control: the same executors on a plain CPU-bound function show how many cores the machine gives us
+    _, busy_cpu, _ = _timed(_busy, 1_000_000)
+    n_busy = max(1, int(1_000_000 * 0.4 / max(busy_cpu, 1e-3)))
+    control: dict[int, list[float]] = {1: [], 2: []}
+    for _ in range(rounds):
+        for jobs in (1, 2):
+            _, _, wall = _timed(ProcessExecutor(jobs).map, _busy, [n_busy] * replications)
+            control[jobs].append(replications / wall)
+    control_speedup = _med(control[2]) / _med(control[1])
+    print(f"  control (CPU-bound loop): jobs=2 / jobs=1 = {control_speedup:.2f}", flush=True)
     med = {j: _med(v) for j, v in rate.items()}
     # CPU seconds of all processes per replication, jobs=1 over jobs=2: 1.0 means the pool adds no work,
     # so on two free cores the speed-up would be 2 x this; the wall speed-up also depends on other load
@@ -272,7 +290,8 @@ def part_parallel(rounds: int, replications: int) -> dict[str, Any]:
     return {"rounds": rounds, "replications": replications, "replications_per_second": {"1": med[1], "2": med[2]},
             "all_replications_per_second": {str(j): v for j, v in rate.items()}, "speedup": med[2] / med[1],
             "cpu_seconds": {str(j): _med(v) for j, v in cpu.items()}, "cpu_efficiency": efficiency,
-            "load_average": load, "cpus": os.cpu_count()}
+            "load_average": load, "cpus": os.cpu_count(), "control_speedup": control_speedup,
+            "speedup_relative_to_control": (med[2] / med[1]) / control_speedup}
 
 
 # --------------------------------------------------------------------------------------------- report
@@ -315,7 +334,8 @@ def summary_lines(res: dict[str, Any]) -> list[str]:
         lines.append(f"parallel ({p['replications']} replications)  jobs=1 {rps['1']:.2f}/s  jobs=2 {rps['2']:.2f}/s  "
                      f"speed-up {p['speedup']:.2f} [{_verdict(p['speedup'] >= TARGETS['parallel_speedup'])}, "
                      f"target >= 1.8]; CPU per replication jobs=1/jobs=2 {p['cpu_efficiency']:.2f} "
-                     f"(load average {max(p['load_average']):.1f} on {p['cpus']} CPUs)")
+                     f"(load average {max(p['load_average']):.1f} on {p['cpus']} CPUs); a plain CPU-bound loop "
+                     f"gets {p['control_speedup']:.2f}x here")
     return lines
 
 
