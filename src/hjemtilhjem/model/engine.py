@@ -257,11 +257,11 @@ class Simulation:
     # without an ``Event`` object per step. Entries beyond the current time slot wait in plain lists,
     # one per slot ("buckets"), and join SimPy's heap when the clock reaches their slot: the heap then
     # holds one slot's events instead of every pending stay (tens of thousands of long-term and
-    # home-care stays at national scale), so an event costs the same whatever the population.
+    # home-care stays at national scale), and its cost per event does not grow with the population.
     # Entries at or after the end of the run are never processed and are not kept.
     def _init_calendar(self) -> None:
         pop = float(population_by_band(self.scenario).sum())
-        # about 250 events per slot: 1 slot a day for Vestfold (258,000 inhabitants), 32 for Norway
+        # a few hundred events per slot: 1 slot a day for Vestfold (258,000 inhabitants), 16 for Norway
         per_day = 1
         while per_day < 256 and pop / (per_day * 2) >= 180_000:
             per_day *= 2
@@ -274,15 +274,16 @@ class Simulation:
         env = self.env
         t = env._now + delay
         entry = (t, NORMAL, next(env._eid), fn, payload)
-        b = int(t * self._slots_per_day)
-        if b <= self._slot:
-            heappush(env._queue, entry)  # type: ignore[arg-type]
-        elif t < self.until:
-            bucket = self._buckets[b]
-            if bucket is None:
-                self._buckets[b] = [entry]
+        if t < self.until:
+            b = int(t * self._slots_per_day)
+            if b <= self._slot:
+                heappush(env._queue, entry)  # type: ignore[arg-type]
             else:
-                bucket.append(entry)
+                bucket = self._buckets[b]
+                if bucket is None:
+                    self._buckets[b] = [entry]
+                else:
+                    bucket.append(entry)
 
     def _run_calendar(self) -> None:
         """SimPy's ``Environment.run(until)`` for our entries; native SimPy events still work."""
@@ -383,7 +384,7 @@ class Simulation:
         self._arr = a
         self._arr_n = a["time"].shape[0]
         self._arr_pos = 0
-        self._chunk: list[tuple[Any, ...]] = []
+        self._chunk: list[list[Any]] = []
         if self._arr_n:
             self._load_chunk()
             self._at(self._chunk[-1][ARR_T], self._on_arrival, None)
