@@ -277,7 +277,7 @@ class Simulation:
         if t < self.until:
             b = int(t * self._slots_per_day)
             if b <= self._slot:
-                heappush(env._queue, entry)  # type: ignore[arg-type]
+                heappush(env._queue, entry)  # type: ignore[arg-type,misc]
             else:
                 bucket = self._buckets[b]
                 if bucket is None:
