@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from hjemtilhjem.experiment.runner import WorkUnit, run_unit
-from hjemtilhjem.model.engine import simulate
+from hjemtilhjem.model.engine import Simulation, simulate
 from hjemtilhjem.scenario.loader import load_scenario
 
 ROOT = Path(__file__).parent.parent
@@ -61,3 +61,19 @@ def test_indicators_and_daily_series_of_a_seeded_run_are_unchanged() -> None:
     out = run_unit(WorkUnit(_short(), 1, 7, False))
     assert out.events == LOG_EVENTS
     assert _indicator_digest(out) == INDICATORS_SHA256
+
+
+def test_native_simpy_processes_still_run_on_the_model_calendar() -> None:
+    sim = Simulation(_short(), replication=0, seed=3, parameter_uncertainty=False)
+    seen: list[tuple[float, int]] = []
+
+    def watcher(env):
+        for delay in (0.5, 10.0, 55.25):  # inside a slot, across slots, far ahead of the buckets
+            yield env.timeout(delay)
+            seen.append((env.now, len(sim.log)))
+
+    sim.env.process(watcher(sim.env))
+    res = sim.run()
+    assert [t for t, _ in seen] == [0.5, 10.5, 65.75]
+    # the model's own events went on around the watcher: more were logged at each later visit
+    assert 0 < seen[0][1] < seen[1][1] < seen[2][1] < res.events
