@@ -1,16 +1,20 @@
 """The event log: compact columns, the single source of truth for every indicator.
 
 One record per event: time (days, float64), person (int32), episode (int16), kind (int8),
-municipality (int16), group (int8), age band (int8), extra (int8) = 20 bytes per event.
-Columns grow as ``array.array`` while the model runs (cheap appends, no per-event Python
-objects kept) and are viewed as numpy arrays, without a copy, when the run ends.
+municipality (int16), group (int8), age band (int8), extra (int8) = 20 bytes per event
+(:class:`LogArrays`).
+
+While the model runs, the columns that are constant for an episode (person, episode,
+municipality, group, band) are stored once per episode in a small table, and each event appends
+only three things: its time, the episode's row in that table and ``kind * 16 + extra`` (13 bytes
+per event plus 10 per episode). The columns grow as ``array.array`` (cheap appends, no per-event
+Python objects kept) and are expanded into the 20-byte columns with numpy when the run ends.
 """
 
 from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -88,38 +92,102 @@ class LogArrays:
         return LogArrays(**{name: getattr(self, name)[mask] for name, _ in _COLUMNS})
 
 
-class EventLog:
-    """Append-only event log. ``append`` is the only thing the model calls per event."""
+_EPISODE_COLUMNS = (("person", "i"), ("episode", "h"), ("municipality", "h"), ("group", "b"), ("band", "b"))
 
-    __slots__ = ("_cols", "append")
+
+class EventLog:
+    """Append-only event log.
+
+    The model registers an episode once with :meth:`new_episode` and then logs each event with
+    ``event(time, episode_id, kind * 16 + extra)`` (``kind`` and ``extra`` are both below 16).
+    :meth:`append` takes a full record and is kept for hand-made logs and tests.
+    """
+
+    __slots__ = ("_time", "_eid", "_code", "_episodes", "_last", "event", "new_episode", "append")
 
     def __init__(self) -> None:
-        self._cols: tuple[array[Any], ...] = tuple(array(code) for _, code in _COLUMNS)
-        t, p, e, k, m, g, b, x = (c.append for c in self._cols)
+        self._time = array("d")
+        self._eid = array("i")
+        self._code = array("B")
+        self._episodes = tuple(array(code) for _, code in _EPISODE_COLUMNS)
+        self._last: tuple[int, ...] = ()
+        t, e, c = self._time.append, self._eid.append, self._code.append
+        ep_cols = self._episodes
+        pa, ea, ma, ga, ba = (col.append for col in ep_cols)
+        person_col = ep_cols[0]
+
+        def event(time: float, eid: int, code: int) -> None:
+            t(time)
+            e(eid)
+            c(code)
+
+        def new_episode(person: int, episode: int, muni: int, group: int, band: int) -> int:
+            eid = len(person_col)
+            pa(person)
+            ea(episode)
+            ma(muni)
+            ga(group)
+            ba(band)
+            return eid
 
         def append(time: float, person: int, episode: int, kind: int, muni: int, group: int, band: int,
                    extra: int) -> None:
-            t(time)
-            p(person)
-            e(episode)
-            k(kind)
-            m(muni)
-            g(group)
-            b(band)
-            x(extra)
+            key = (person, episode, muni, group, band)
+            if not self._last or self._last[1:] != key:
+                self._last = (new_episode(*key), *key)
+            event(time, self._last[0], kind * 16 + extra)
 
+        self.event = event
+        self.new_episode = new_episode
         self.append = append
 
     def __len__(self) -> int:
-        return len(self._cols[0])
+        return len(self._time)
+
+    @property
+    def episodes(self) -> int:
+        """Number of episode rows registered."""
+        return len(self._episodes[0])
+
+    @property
+    def buffer_nbytes(self) -> int:
+        """Bytes held by the growing columns (used part, not the over-allocation)."""
+        return (sum(col.itemsize * len(col) for col in (self._time, self._eid, self._code))
+                + sum(col.itemsize * len(col) for col in self._episodes))
+
+    def new_episodes(self, person: np.ndarray, episode: np.ndarray, muni: np.ndarray, group: np.ndarray,
+                     band: np.ndarray) -> int:
+        """Register many episodes at once; returns the id of the first (the rest follow in order)."""
+        first = self.episodes
+        values_by_column = (person, episode, muni, group, band)
+        for (_, code), col, values in zip(_EPISODE_COLUMNS, self._episodes, values_by_column, strict=True):
+            col.frombytes(np.ascontiguousarray(values, dtype=np.dtype(code)).tobytes())
+        return first
 
     def arrays(self) -> LogArrays:
-        cols = {}
-        for (name, code), col in zip(_COLUMNS, self._cols, strict=False):
-            arr = np.frombuffer(col, dtype=np.dtype(code)) if len(col) else np.zeros(0, dtype=np.dtype(code))
-            cols[name] = arr
-        return LogArrays(**cols)
+        """The log as :class:`LogArrays`; ``time`` is a view, so the log takes no more appends."""
+        n = len(self._time)
+        if n == 0:
+            return LogArrays(**{name: np.zeros(0, dtype=np.dtype(code)) for name, code in _COLUMNS})
+        eid = np.frombuffer(self._eid, dtype=np.int32)
+        code = np.frombuffer(self._code, dtype=np.uint8)
+        cols: dict[str, np.ndarray] = {"time": np.frombuffer(self._time, dtype=np.float64)}
+        for (name, dtype), col in zip(_EPISODE_COLUMNS, self._episodes, strict=True):
+            cols[name] = np.frombuffer(col, dtype=np.dtype(dtype))[eid]
+        cols["kind"] = (code >> 4).astype(np.int8)
+        cols["extra"] = (code & 15).astype(np.int8)
+        return LogArrays(**{name: cols[name] for name, _ in _COLUMNS})
 
     @staticmethod
     def bytes_per_event() -> int:
+        """Bytes per event of the finished log (:class:`LogArrays`)."""
         return sum(np.dtype(code).itemsize for _, code in _COLUMNS)
+
+    @staticmethod
+    def running_bytes_per_event() -> int:
+        """Bytes per event while the model runs (plus :data:`running_bytes_per_episode` per episode)."""
+        return 8 + 4 + 1
+
+
+#: bytes per episode row while the model runs
+running_bytes_per_episode = sum(np.dtype(code).itemsize for _, code in _EPISODE_COLUMNS)

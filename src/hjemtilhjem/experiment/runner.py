@@ -21,7 +21,7 @@ import numpy as np
 
 from ..model.engine import simulate
 from ..outcomes.flows import flows
-from ..outcomes.indicators import context, daily, indicators
+from ..outcomes.indicators import context, daily, indicators, stays
 from ..scenario.schema import Scenario
 
 __all__ = ["ReplicationOutput", "WorkUnit", "run_unit", "Executor", "SerialExecutor", "ProcessExecutor",
@@ -58,9 +58,10 @@ def run_unit(unit: WorkUnit) -> ReplicationOutput:
     """Simulate one replication and reduce its event log to indicators and daily series."""
     res = simulate(unit.scenario, unit.replication, unit.seed, unit.parameter_uncertainty)
     ctx = context(unit.scenario)
-    ind, by = indicators(res.log, ctx)
+    st = stays(res.log, ctx.w1)  # shared by indicators and daily series
+    ind, by = indicators(res.log, ctx, st)
     return ReplicationOutput(scenario=unit.scenario.name, replication=unit.replication, indicators=ind,
-                             by_municipality=by, daily=daily(res.log, ctx), patients=res.patients,
+                             by_municipality=by, daily=daily(res.log, ctx, st), patients=res.patients,
                              events=res.events, cpu_seconds=res.cpu_seconds, log_bytes=res.log.nbytes,
                              parameters=res.parameters,
                              flows=flows(res.log, ctx, [g.name for g in unit.scenario.group]))

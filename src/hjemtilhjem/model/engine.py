@@ -13,18 +13,20 @@ the hospital bed (hard capacity, FIFO) -> discharge -> 30-day readmission or dea
 
 from __future__ import annotations
 
+import gc
 import math
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from heapq import heapify, heappop, heappush
 from typing import Any
 
 import numpy as np
 import simpy
-from simpy.events import Timeout
+from simpy.events import NORMAL
 
-from ..eventlog import BACKGROUND_GROUP, EventLog, Kind, LogArrays, Place, Route
+from ..eventlog import BACKGROUND_GROUP, EventLog, LogArrays, Place, Route
 from ..scenario.calendar import capacity_changes, population_by_band, run_days, season_by_day
 from ..scenario.schema import ADMISSION_MULT_CAP, DESTINATIONS, SERVICES, Scenario
 from .errors import UnstableScenario
@@ -46,6 +48,12 @@ _QUEUE_LIMIT_PER_PLACE = 5
 _WATCH_WINDOW_DAYS = 30.0
 _CENSUS_LIMIT_PER_BED = 20
 _EPISODES_PER_PATIENT_LIMIT = 20
+# methods called back from the calendar
+_CALLBACKS = ("_on_arrival", "_kad_end", "_die_in_hospital", "_ready", "_leave", "_service_end", "_readmit",
+              "_die_after", "_background_request", "_background_end", "_watch", "_change_capacity")
+# kind * 16 of each event kind; add the ``extra`` code (always < 16) to get the logged code
+_ARRIVAL, _HOSP_ADMIT, _READY, _HOSP_LEAVE, _KAD_ADMIT, _KAD_LEAVE, _SERVICE_REQUEST, _SERVICE_START, \
+    _SERVICE_END, _DEATH = (16 * k for k in range(10))
 
 
 @dataclass(frozen=True)
@@ -136,7 +144,11 @@ def _effect_at(pieces: list[Effect], t: float) -> Effect:
 
 
 # Columns of a patient episode record (a plain list, alive only while the episode is scheduled).
-PID, EP, MUNI, GRP, BAND, LOS, DIE, DFRAC, DEST, UOUT, OFRAC, STAY, KADLOS, KADTX = range(14)
+# EID is the episode's row in the event log's episode table; ARR_T and ROUTE are set for first arrivals only;
+# ACTIVE is the patient's current municipal stay or None. Background users of a service have a record of the
+# first three columns only. A municipal stay is ``[alive?, slot, EID]``: it does not hold on to the record,
+# so the many long stays pending at national scale keep little memory (and cache) busy.
+PID, EID, STAY, LOS, DIE, DFRAC, DEST, UOUT, OFRAC, KADLOS, KADTX, EP, MUNI, GRP, BAND, ARR_T, ROUTE, ACTIVE = range(18)
 _ATTRS = ("los", "death", "death_time", "destination", "outcome", "outcome_time", "stay", "kad_los",
           "kad_transfer")
 
@@ -181,13 +193,13 @@ class _Episodes:
         """One episode record for a readmission (drawn in blocks of 64)."""
         if not self.buffer:
             d = self.draw(64)
-            self.buffer = [list(r) for r in zip(d["los"].tolist(), d["die"].tolist(), d["dfrac"].tolist(),
-                                                d["dest"].tolist(), d["uout"].tolist(), d["ofrac"].tolist(),
-                                                d["stay"].tolist(), d["kad_los"].tolist(), d["kad_tx"].tolist(),
-                                                strict=False)]
+            keys = ("stay", "los", "die", "dfrac", "dest", "uout", "ofrac", "kad_los", "kad_tx")
+            cols = [d[k].tolist() for k in keys]
+            self.buffer = [list(r) for r in zip(*cols, strict=True)]
             self.buffer.reverse()
         r = self.buffer.pop()
-        return [pid, episode, self.m, self.g, band, *r]
+        eid = self.sim.log.new_episode(pid, episode, self.m, self.g, band)
+        return [pid, eid, *r, episode, self.m, self.g, band, 0.0, Route.HOSPITAL, None]
 
 
 class Simulation:
@@ -220,6 +232,7 @@ class Simulation:
         self.until = s.scenario.warmup_days + s.scenario.horizon_days
         self.env = simpy.Environment()
         self.log = EventLog()
+        self._ev = self.log.event
         self.n_groups = len(s.group)
         self.groups = s.group
         # Municipal services: flat lists indexed by municipality * 5 + service.
@@ -228,6 +241,8 @@ class Simulation:
         self.used = [0] * n
         self.queue_h: list[deque[Any]] = [deque() for _ in range(n)]  # waiting in hospital
         self.queue_o: list[deque[Any]] = [deque() for _ in range(n)]  # waiting at home (background)
+        self._slot_bits = max(n - 1, 1).bit_length()
+        self._slot_mask = (1 << self._slot_bits) - 1
         for mi, m in enumerate(s.municipality):
             for si, sname in enumerate(SERVICES):
                 self.cap[mi * _N_SERVICES + si] = m.capacity(sname)
@@ -243,7 +258,6 @@ class Simulation:
         self.readmit_norm = 1.0 - math.exp(-_READMIT_WINDOW / self.readmit_scale)
         self.p_readmit = [g.readmission_30d for g in s.group]
         self.p_death30 = [g.death_30d_after_discharge for g in s.group]
-        self.active: dict[int, list[Any]] = {}  # person -> [alive?, slot, service, record] of a municipal stay
         self.next_pid = 0
         self.next_background = -1
         self.patients = 0
@@ -255,10 +269,81 @@ class Simulation:
         self._over: dict[int, tuple[float, int, float, int]] = {}
         self._limit = [max(_QUEUE_LIMIT_MIN, _QUEUE_LIMIT_PER_PLACE * c) for c in self.cap]
         self._census_limit = _CENSUS_LIMIT_PER_BED * s.hospital.beds
+        self._init_calendar()
+        # Bound once: ``self._ready`` would otherwise make a new bound-method object for every calendar
+        # entry (and keep it alive while the entry waits). Removed again at the end of ``run``.
+        for name in _CALLBACKS:
+            setattr(self, name, getattr(self, name))
 
     # ------------------------------------------------------------------------------------ scheduling
+    # SimPy's queue orders entries by (time, priority, id). Ours are (time, NORMAL, id, fn, payload):
+    # the time, priority and id a ``Timeout`` would get, so events happen in exactly SimPy's order,
+    # without an ``Event`` object per step. Entries beyond the current time slot wait in plain lists,
+    # one per slot ("buckets"), and join SimPy's heap when the clock reaches their slot: the heap then
+    # holds one slot's events instead of every pending stay (tens of thousands of long-term and
+    # home-care stays at national scale), and its cost per event does not grow with the population.
+    # Entries at or after the end of the run are never processed and are not kept.
+    def _init_calendar(self) -> None:
+        pop = float(population_by_band(self.scenario).sum())
+        # a few hundred events per slot: 1 slot a day for Vestfold (258,000 inhabitants), 16 for Norway
+        per_day = 1
+        while per_day < 256 and pop / (per_day * 2) >= 180_000:
+            per_day *= 2
+        self._slots_per_day = per_day
+        self._slot = -1  # the slot whose events are in SimPy's heap
+        self._buckets: list[list[Any] | None] = [None] * (int(self.until * per_day) + 1)
+
     def _at(self, delay: float, fn: Callable[[Any], None], payload: Any) -> None:
-        Timeout(self.env, delay, payload).callbacks.append(fn)  # type: ignore[union-attr]
+        """Call ``fn(payload)`` after ``delay`` days."""
+        env = self.env
+        t = env._now + delay
+        entry = (t, NORMAL, next(env._eid), fn, payload)
+        if t < self.until:
+            b = int(t * self._slots_per_day)
+            if b <= self._slot:
+                heappush(env._queue, entry)  # type: ignore[arg-type,misc]
+            else:
+                bucket = self._buckets[b]
+                if bucket is None:
+                    self._buckets[b] = [entry]
+                else:
+                    bucket.append(entry)
+
+    def _run_calendar(self) -> None:
+        """SimPy's ``Environment.run(until)`` for our entries; native SimPy events still work."""
+        env, until, per_day = self.env, self.until, self._slots_per_day
+        queue, buckets = env._queue, self._buckets
+        n_slots = len(buckets)
+        slot = self._slot
+        while True:
+            if queue:
+                item = queue[0]
+                t = item[0]
+                if int(t * per_day) <= slot:
+                    if t >= until:
+                        break
+                    heappop(queue)
+                    env._now = t
+                    if len(item) == 5:
+                        item[3](item[4])  # type: ignore[misc]
+                    else:  # an ordinary SimPy event (process, timeout...): let SimPy step it
+                        heappush(queue, item)
+                        env.step()
+                    continue
+            # every event of this slot is done: move to the next slot that has any
+            nxt = slot + 1
+            while nxt < n_slots and buckets[nxt] is None:
+                nxt += 1
+            if queue:
+                nxt = min(nxt, int(queue[0][0] * per_day))
+            elif nxt >= n_slots:
+                break
+            slot = self._slot = nxt
+            if nxt < n_slots and buckets[nxt] is not None:
+                queue.extend(buckets[nxt])  # type: ignore[arg-type]
+                buckets[nxt] = None
+                heapify(queue)
+        env._now = until
 
     # ------------------------------------------------------------------------------------ arrivals
     def _generate_arrivals(self) -> dict[str, np.ndarray]:
@@ -323,34 +408,42 @@ class Simulation:
         self._arr = a
         self._arr_n = a["time"].shape[0]
         self._arr_pos = 0
-        self._chunk: list[tuple[Any, ...]] = []
+        self._chunk: list[list[Any]] = []
         if self._arr_n:
-            self._at(float(a["time"][0]), self._on_arrival, None)
+            self._load_chunk()
+            self._at(self._chunk[-1][ARR_T], self._on_arrival, None)
 
     def _load_chunk(self) -> None:
+        """The next block of first-arrival records, in reverse order (popped from the end)."""
         a, i = self._arr, self._arr_pos
         j = min(i + _CHUNK, self._arr_n)
-        keys = ("time", "muni", "group", "band", "route", "los", "die", "dfrac", "dest", "uout", "ofrac",
-                "stay", "kad_los", "kad_tx")
-        rows = list(zip(*(a[k][i:j].tolist() for k in keys), strict=False))
+        # person ids are given in arrival order, so the i-th arrival of the run is person i
+        pid = np.arange(i, j)
+        eid0 = self.log.new_episodes(pid, np.ones(j - i), a["muni"][i:j], a["group"][i:j], a["band"][i:j])
+        cols = [pid.tolist(), list(range(eid0, eid0 + j - i))]
+        cols += [a[k][i:j].tolist() for k in ("stay", "los", "die", "dfrac", "dest", "uout", "ofrac", "kad_los",
+                                               "kad_tx")]
+        cols += [[1] * (j - i)]
+        cols += [a[k][i:j].tolist() for k in ("muni", "group", "band", "time", "route")]
+        cols += [[None] * (j - i)]
+        rows = list(map(list, zip(*cols, strict=True)))
         rows.reverse()
         self._chunk = rows
         self._arr_pos = j
+        self.next_pid = j
 
-    def _on_arrival(self, _ev: Any) -> None:
-        if not self._chunk:
+    def _on_arrival(self, _: Any) -> None:
+        chunk = self._chunk
+        rec = chunk.pop()
+        self._enter(rec, rec[ROUTE])
+        if not chunk and self._arr_pos < self._arr_n:
             self._load_chunk()
-        t, m, g, b, route, los, die, dfrac, dest, uout, ofrac, stay, kad_los, kad_tx = self._chunk.pop()
-        pid = self.next_pid
-        self.next_pid = pid + 1
-        rec = [pid, 1, m, g, b, los, die, dfrac, dest, uout, ofrac, stay, kad_los, kad_tx]
-        self._enter(rec, route)
-        if self._chunk or self._arr_pos < self._arr_n:
-            if not self._chunk:
-                self._load_chunk()
-            self._at(self._chunk[-1][0] - self.env._now, self._on_arrival, None)
+            chunk = self._chunk
+        if chunk:
+            self._at(chunk[-1][ARR_T] - self.env._now, self._on_arrival, None)
 
     # ------------------------------------------------------------------------------------ pathway
+    # Events are logged as ``ev(time, episode_row, kind * 16 + extra)`` (see EventLog.event).
     def _enter(self, rec: list[Any], route: int) -> None:
         now = self.env._now
         self.patients += 1
@@ -359,73 +452,71 @@ class Simulation:
             slot = m * _N_SERVICES + Place.KAD
             if self.used[slot] < self.cap[slot]:
                 self.used[slot] += 1
-                self.log.append(now, rec[PID], rec[EP], Kind.ARRIVAL, m, rec[GRP], rec[BAND], Route.KAD)
-                self.log.append(now, rec[PID], rec[EP], Kind.KAD_ADMIT, m, rec[GRP], rec[BAND], 0)
+                ev = self._ev
+                ev(now, rec[EID], _ARRIVAL + Route.KAD)
+                ev(now, rec[EID], _KAD_ADMIT)
                 self._at(rec[KADLOS], self._kad_end, rec)
                 return
             route = Route.HOSPITAL
-        self.log.append(now, rec[PID], rec[EP], Kind.ARRIVAL, m, rec[GRP], rec[BAND], route)
+        self._ev(now, rec[EID], _ARRIVAL + route)
         if route == Route.HOSPITAL:
             self._admit(rec, 0)
 
-    def _kad_end(self, ev: Any) -> None:
-        rec = ev._value
-        now, m = self.env._now, rec[MUNI]
+    def _kad_end(self, rec: list[Any]) -> None:
         tx = 1 if rec[KADTX] else 0
-        self.log.append(now, rec[PID], rec[EP], Kind.KAD_LEAVE, m, rec[GRP], rec[BAND], tx)
-        self._release(m * _N_SERVICES + Place.KAD)
+        self._ev(self.env._now, rec[EID], _KAD_LEAVE + tx)
+        self._release(rec[MUNI] * _N_SERVICES + Place.KAD)
         if tx:
             self._admit(rec, 1)
+
+    def _effect(self, rec: list[Any], now: float) -> Effect:
+        pieces = self.effects[rec[MUNI] * self.n_groups + rec[GRP]]
+        return pieces[0] if len(pieces) == 1 else _effect_at(pieces, now)
 
     def _admit(self, rec: list[Any], source: int) -> None:
         now = self.env._now
         self.census[rec[MUNI]] += 1
-        self.log.append(now, rec[PID], rec[EP], Kind.HOSP_ADMIT, rec[MUNI], rec[GRP], rec[BAND], source)
-        e = _effect_at(self.effects[rec[MUNI] * self.n_groups + rec[GRP]], now)
+        self._ev(now, rec[EID], _HOSP_ADMIT + source)
+        e = self._effect(rec, now)
         los = max(rec[LOS] * e.los_mult + e.los_delta, 0.01)
         if rec[DIE]:
             self._at(los * rec[DFRAC], self._die_in_hospital, rec)
         else:
             self._at(los, self._ready, rec)
 
-    def _die_in_hospital(self, ev: Any) -> None:
-        rec = ev._value
-        now = self.env._now
-        log = self.log.append
+    def _die_in_hospital(self, rec: list[Any]) -> None:
+        now, eid, ev = self.env._now, rec[EID], self._ev
         self.census[rec[MUNI]] -= 1
-        log(now, rec[PID], rec[EP], Kind.DEATH, rec[MUNI], rec[GRP], rec[BAND], Place.HOSPITAL)
-        log(now, rec[PID], rec[EP], Kind.HOSP_LEAVE, rec[MUNI], rec[GRP], rec[BAND], Place.DEAD)
+        ev(now, eid, _DEATH + Place.HOSPITAL)
+        ev(now, eid, _HOSP_LEAVE + Place.DEAD)
 
-    def _ready(self, ev: Any) -> None:
-        rec = ev._value
-        now, dest = self.env._now, rec[DEST]
-        self.log.append(now, rec[PID], rec[EP], Kind.READY, rec[MUNI], rec[GRP], rec[BAND], dest)
+    def _ready(self, rec: list[Any]) -> None:
+        dest = rec[DEST]
+        self._ev(self.env._now, rec[EID], _READY + dest)
         if dest == Place.HOME:
             self._leave(rec)
         else:
             self._request(rec[MUNI] * _N_SERVICES + dest, rec, True)
 
     def _request(self, slot: int, rec: list[Any], from_hospital: bool) -> None:
-        self.log.append(self.env._now, rec[PID], rec[EP], Kind.SERVICE_REQUEST, rec[MUNI], rec[GRP], rec[BAND],
-                        slot % _N_SERVICES)
+        now = self.env._now
+        self._ev(now, rec[EID], _SERVICE_REQUEST + slot % _N_SERVICES)
         self.requests[slot] += 1
         if self.used[slot] < self.cap[slot]:
             self.used[slot] += 1
             self._grant(slot, rec, from_hospital)
         else:
-            (self.queue_h if from_hospital else self.queue_o)[slot].append((self.env._now, rec))
+            (self.queue_h if from_hospital else self.queue_o)[slot].append((now, rec))
             if slot not in self._over and len(self.queue_h[slot]) + len(self.queue_o[slot]) > self._limit[slot]:
-                now = self.env._now
                 self._over[slot] = (now, len(self.queue_h[slot]) + len(self.queue_o[slot]), now, self.requests[slot])
 
     def _grant(self, slot: int, rec: list[Any], from_hospital: bool) -> None:
         if not from_hospital:
             self._start_service(slot, rec)
             return
-        e = _effect_at(self.effects[rec[MUNI] * self.n_groups + rec[GRP]], self.env._now)
-        delay = self.planning_delay + e.delay_delta
+        delay = self.planning_delay + self._effect(rec, self.env._now).delay_delta
         if delay > 0:
-            self._at(delay, self._leave_ev, rec)
+            self._at(delay, self._leave, rec)
         else:
             self._leave(rec)
 
@@ -433,8 +524,8 @@ class Simulation:
         self.used[slot] -= 1
         self._serve(slot)
 
-    def _change_capacity(self, ev: Any) -> None:
-        slot, delta = ev._value
+    def _change_capacity(self, payload: tuple[int, int]) -> None:
+        slot, delta = payload
         self.cap[slot] = max(self.cap[slot] + delta, 0)  # a cut never evicts: stays end as planned
         self._serve(slot)
 
@@ -452,21 +543,17 @@ class Simulation:
             self.used[slot] += 1
             self._grant(slot, rec, hosp)
 
-    def _leave_ev(self, ev: Any) -> None:
-        self._leave(ev._value)
-
     def _leave(self, rec: list[Any]) -> None:
         """Discharge alive: to home, or into the municipal place already reserved."""
         now, dest, m = self.env._now, rec[DEST], rec[MUNI]
         self.census[m] -= 1
-        self.log.append(now, rec[PID], rec[EP], Kind.HOSP_LEAVE, m, rec[GRP], rec[BAND], dest)
+        self._ev(now, rec[EID], _HOSP_LEAVE + dest)
         if dest != Place.HOME:
             self._start_service(m * _N_SERVICES + dest, rec)
         if dest == Place.LONG_TERM:
             return
         g = rec[GRP]
-        e = _effect_at(self.effects[m * self.n_groups + g], now)
-        p_r = min(self.p_readmit[g] * e.readmission_rr, 1.0)
+        p_r = min(self.p_readmit[g] * self._effect(rec, now).readmission_rr, 1.0)
         u = rec[UOUT]
         if u < p_r:
             # time to readmission: exponential with scale s, truncated to (0, 30] days
@@ -476,43 +563,48 @@ class Simulation:
             self._at(_READMIT_WINDOW * rec[OFRAC], self._die_after, rec)
 
     def _start_service(self, slot: int, rec: list[Any]) -> None:
-        si = slot % _N_SERVICES
-        self.log.append(self.env._now, rec[PID], rec[EP], Kind.SERVICE_START, rec[MUNI], rec[GRP], rec[BAND], si)
-        stay = [True, slot, rec]
+        self._ev(self.env._now, rec[EID], _SERVICE_START + slot % _N_SERVICES)
         if rec[PID] >= 0:
-            self.active[rec[PID]] = stay
-        self._at(rec[STAY], self._service_end, stay)
+            stay = [True, slot, rec[EID]]
+            rec[ACTIVE] = stay
+            self._at(rec[STAY], self._service_end, stay)
+        else:  # background stays always run their course: one int says which (the most numerous entries)
+            self._at(rec[STAY], self._background_end, rec[EID] << self._slot_bits | slot)
 
-    def _service_end(self, ev: Any) -> None:
-        stay = ev._value
+    def _background_end(self, code: int) -> None:
+        slot, eid = code & self._slot_mask, code >> self._slot_bits
+        si = slot % _N_SERVICES
+        now = self.env._now
+        self._ev(now, eid, _SERVICE_END + si)
+        if self.ends_in_death[si]:
+            self._ev(now, eid, _DEATH + si)
+        self._release(slot)
+
+    def _service_end(self, stay: list[Any]) -> None:
         if stay[0]:
             self._end_stay(stay, natural=True)
 
     def _end_stay(self, stay: list[Any], natural: bool) -> None:
         stay[0] = False
-        slot, rec = stay[1], stay[2]
+        slot, eid = stay[1], stay[2]
         si = slot % _N_SERVICES
         now = self.env._now
-        if rec[PID] >= 0:
-            del self.active[rec[PID]]
-        self.log.append(now, rec[PID], rec[EP], Kind.SERVICE_END, rec[MUNI], rec[GRP], rec[BAND], si)
+        self._ev(now, eid, _SERVICE_END + si)
         if natural and self.ends_in_death[si]:
-            self.log.append(now, rec[PID], rec[EP], Kind.DEATH, rec[MUNI], rec[GRP], rec[BAND], si)
+            self._ev(now, eid, _DEATH + si)
         self._release(slot)
 
-    def _die_after(self, ev: Any) -> None:
-        rec = ev._value
+    def _die_after(self, rec: list[Any]) -> None:
         place = Place.HOME
-        stay = self.active.get(rec[PID])
-        if stay is not None:
+        stay = rec[ACTIVE]  # a person has at most one municipal stay, started from this episode
+        if stay is not None and stay[0]:
             place = stay[1] % _N_SERVICES
             self._end_stay(stay, natural=False)
-        self.log.append(self.env._now, rec[PID], rec[EP], Kind.DEATH, rec[MUNI], rec[GRP], rec[BAND], place)
+        self._ev(self.env._now, rec[EID], _DEATH + place)
 
-    def _readmit(self, ev: Any) -> None:
-        rec = ev._value
-        stay = self.active.get(rec[PID])
-        if stay is not None:
+    def _readmit(self, rec: list[Any]) -> None:
+        stay = rec[ACTIVE]
+        if stay is not None and stay[0]:
             self._end_stay(stay, natural=False)
         key = (rec[MUNI], rec[GRP])
         draws = self.readmit_draws.get(key)
@@ -520,8 +612,7 @@ class Simulation:
             draws = self.readmit_draws[key] = _Episodes(self, rec[MUNI], rec[GRP], "readmission:")
         new = draws.next_record(rec[PID], rec[EP] + 1, rec[BAND])
         self.patients += 1
-        self.log.append(self.env._now, new[PID], new[EP], Kind.ARRIVAL, new[MUNI], new[GRP], new[BAND],
-                        Route.HOSPITAL)
+        self._ev(self.env._now, new[EID], _ARRIVAL + Route.HOSPITAL)
         self._admit(new, 0)
 
     # ------------------------------------------------------------------------------------ background
@@ -548,7 +639,7 @@ class Simulation:
                     times = np.cumsum(rng.exponential(1.0 / rate, size=n))
                     stays = durations(cfg.stay_days, rng.random(n))
                     keep = times < self.until
-                    todo = list(zip(times[keep].tolist(), stays[keep].tolist(), strict=False))
+                    todo = list(zip(times[keep].tolist(), stays[keep].tolist(), strict=True))
                     todo.reverse()
                     if todo:
                         self._at(todo[-1][0], self._background_request, (slot, todo))
@@ -556,21 +647,21 @@ class Simulation:
     def _background_record(self, mi: int, stay: float) -> list[Any]:
         pid = self.next_background
         self.next_background -= 1
-        return [pid, 1, mi, BACKGROUND_GROUP, 0, 0.0, False, 0.0, 0, 1.0, 0.0, stay, 0.0, False]
+        return [pid, self.log.new_episode(pid, 1, mi, BACKGROUND_GROUP, 0), stay]
 
-    def _background_request(self, ev: Any) -> None:
-        slot, todo = ev._value
+    def _background_request(self, payload: tuple[int, list[tuple[float, float]]]) -> None:
+        slot, todo = payload
         _, stay = todo.pop()
         self._request(slot, self._background_record(slot // _N_SERVICES, stay), False)
         if todo:
-            self._at(todo[-1][0] - self.env._now, self._background_request, (slot, todo))
+            self._at(todo[-1][0] - self.env._now, self._background_request, payload)
 
     # ------------------------------------------------------------------------------------ stability
     def _start_watch(self) -> None:
         if self.check_stability and self.until > 1.0:
             self._at(1.0, self._watch, None)
 
-    def _watch(self, _ev: Any) -> None:
+    def _watch(self, _: Any) -> None:
         """Daily: raise :class:`UnstableScenario` if a long queue kept growing, or the census exploded."""
         now = self.env._now
         for slot, (t0, q0, t1, r1) in list(self._over.items()):
@@ -630,13 +721,25 @@ class Simulation:
             When a municipal queue or the hospital census grows without bound (``check_stability``).
         """
         t0 = time.process_time()
-        self._start_watch()
-        self._start_background()
-        self._start_arrivals()
-        for day, mi, si, delta in self.capacity_changes:
-            if day > 0:
-                self._at(day, self._change_capacity, (mi * _N_SERVICES + si, delta))
-        self.env.run(until=self.until)
+        # The run builds many small lists and no reference cycles; the cyclic garbage collector would
+        # only rescan them again and again (about a sixth of the run time), so it is paused meanwhile.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._start_watch()
+            self._start_background()
+            self._start_arrivals()
+            for day, mi, si, delta in self.capacity_changes:
+                if day > 0:
+                    self._at(day, self._change_capacity, (mi * _N_SERVICES + si, delta))
+            self._run_calendar()
+        finally:
+            for name in _CALLBACKS:  # the bound methods refer back to self: break the cycle
+                self.__dict__.pop(name, None)
+            if gc_was_enabled:
+                gc.enable()
+        self._arr = {}
+        self._chunk = []
         log = self.log.arrays()
         return RunResult(log=log, replication=self.replication, patients=self.patients, events=len(log),
                          cpu_seconds=time.process_time() - t0, parameters=dict(self.parameters))

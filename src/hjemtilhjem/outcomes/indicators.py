@@ -236,8 +236,10 @@ def _home_days(log: LogArrays, idx: np.ndarray, st: dict[str, Intervals], run_en
     hi = np.searchsorted(p, who, side="right")
     counts = hi - lo
     rows = np.repeat(np.arange(len(idx)), counts)
-    j = (np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=False)]) if counts.sum()
-         else np.zeros(0, np.int64))
+    # the stays of discharge i are p[lo[i]:hi[i]]; list them all at once: for each row, its position
+    # within its own run plus that run's first index
+    first = np.cumsum(counts) - counts
+    j = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(first - lo, counts)
     ov = np.clip(np.minimum(e[j], t0[rows] + days) - np.maximum(s[j], t0[rows]), 0.0, None)
     away = np.bincount(rows, weights=ov, minlength=len(idx))
     persons, dtimes = _death_times(log)
@@ -250,11 +252,15 @@ def _home_days(log: LogArrays, idx: np.ndarray, st: dict[str, Intervals], run_en
     return np.clip(days - away - dead, 0.0, days)
 
 
-def indicators(log: LogArrays, ctx: Context) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
-    """All indicators of one replication: ``(overall, by_municipality)``."""
+def indicators(log: LogArrays, ctx: Context, st: dict[str, Intervals] | None = None,
+               ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """All indicators of one replication: ``(overall, by_municipality)``.
+
+    ``st`` is ``stays(log, ctx.w1)`` when the caller already has it (it is shared with :func:`daily`).
+    """
     w0, w1, yrs = ctx.w0, ctx.w1, ctx.years
     run_end = w1
-    st = stays(log, run_end)
+    st = stays(log, run_end) if st is None else st
     hosp, ready, kad = st["hospital"], st["ready"], st["kad"]
     pathway = log.person >= 0
     n_m = len(ctx.municipalities)
@@ -388,9 +394,12 @@ def _match_times(log: LogArrays, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(hit, log.time[b][order][pos] - log.time[a], np.nan)
 
 
-def daily(log: LogArrays, ctx: Context) -> dict[str, np.ndarray]:
-    """Daily series over the whole run (warm-up included): day index, occupancy and queues."""
-    st = stays(log, ctx.w1)
+def daily(log: LogArrays, ctx: Context, st: dict[str, Intervals] | None = None) -> dict[str, np.ndarray]:
+    """Daily series over the whole run (warm-up included): day index, occupancy and queues.
+
+    ``st`` is ``stays(log, ctx.w1)`` when the caller already has it.
+    """
+    st = stays(log, ctx.w1) if st is None else st
     n_days = len(ctx.beds) - 1
     _, corridor = _excess(st["hospital"], ctx.beds, 0.0, ctx.w1)
     out = {

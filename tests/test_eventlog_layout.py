@@ -1,0 +1,59 @@
+"""The event log's compact running layout (episode table + 13 bytes per event) gives back exactly the records."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hjemtilhjem.eventlog import BACKGROUND_GROUP, EventLog, Kind, Place
+
+RECORDS = [  # time, person, episode, kind, municipality, group, band, extra
+    (0.5, 0, 1, Kind.ARRIVAL, 3, 1, 2, 0),
+    (0.5, 0, 1, Kind.HOSP_ADMIT, 3, 1, 2, 0),
+    (1.25, -7, 1, Kind.SERVICE_START, 300, BACKGROUND_GROUP, 0, Place.LONG_TERM),
+    (4.0, 0, 1, Kind.HOSP_LEAVE, 3, 1, 2, Place.DEAD),
+    (9.75, 70000, 300, Kind.DEATH, 356, 2, 3, Place.HOSPITAL),
+    (9.75, -7, 1, Kind.SERVICE_END, 300, BACKGROUND_GROUP, 0, Place.LONG_TERM),
+]
+NAMES = ("time", "person", "episode", "kind", "municipality", "group", "band", "extra")
+
+
+def _columns(log: EventLog) -> dict[str, list]:
+    arrays = log.arrays()
+    return {name: getattr(arrays, name).tolist() for name in NAMES}
+
+
+def test_append_round_trips_every_column_and_dtype() -> None:
+    log = EventLog()
+    for rec in RECORDS:
+        log.append(*rec)
+    cols = _columns(log)
+    for i, name in enumerate(NAMES):
+        assert cols[name] == [rec[i] for rec in RECORDS], name
+    arrays = log.arrays()
+    assert [arrays.time.dtype, arrays.person.dtype, arrays.episode.dtype, arrays.kind.dtype,
+            arrays.municipality.dtype, arrays.group.dtype, arrays.band.dtype, arrays.extra.dtype] == \
+        [np.float64, np.int32, np.int16, np.int8, np.int16, np.int8, np.int8, np.int8]
+    assert arrays.nbytes == len(RECORDS) * EventLog.bytes_per_event() == len(RECORDS) * 20
+
+
+def test_episode_rows_and_events_give_the_same_log_as_append() -> None:
+    fast = EventLog()
+    rows: dict[tuple, int] = {}
+    first = fast.new_episodes(np.array([0]), np.array([1]), np.array([3]), np.array([1]), np.array([2]))
+    rows[(0, 1, 3, 1, 2)] = first
+    for t, p, e, k, m, g, b, x in RECORDS:
+        key = (p, e, m, g, b)
+        if key not in rows:
+            rows[key] = fast.new_episode(*key)
+        fast.event(t, rows[key], k * 16 + x)
+    slow = EventLog()
+    for rec in RECORDS:
+        slow.append(*rec)
+    assert _columns(fast) == _columns(slow)
+    assert fast.episodes == 3
+    assert len(fast) == len(RECORDS)
+
+
+def test_empty_log() -> None:
+    arrays = EventLog().arrays()
+    assert len(arrays) == 0 and arrays.nbytes == 0
