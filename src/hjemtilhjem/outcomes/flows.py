@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..eventlog import Kind, LogArrays, Place, Route
-from .indicators import Context
+from .indicators import Context, days_to_readmission
 
 __all__ = ["FLOW_KEYS", "CURVE_DAYS", "flows"]
 
@@ -30,24 +30,6 @@ CURVE_DAYS = 30
 
 _DEST = {"home": Place.HOME, "home_care": Place.HOME_CARE, "short_term": Place.SHORT_TERM,
          "rehab": Place.REHAB, "long_term": Place.LONG_TERM}
-
-
-def _key(person: np.ndarray, episode: np.ndarray) -> np.ndarray:
-    return person.astype(np.int64) * 65536 + episode.astype(np.int64)
-
-
-def _days_to_readmission(log: LogArrays, idx: np.ndarray) -> np.ndarray:
-    """Days from each discharge ``idx`` to the next episode's hospital admission (inf when none)."""
-    adm = np.flatnonzero(log.kind == Kind.HOSP_ADMIT)
-    if len(adm) == 0 or len(idx) == 0:
-        return np.full(len(idx), np.inf)
-    ka = _key(log.person[adm], log.episode[adm])
-    order = np.argsort(ka, kind="stable")
-    ka = ka[order]
-    want = _key(log.person[idx], log.episode[idx] + 1)
-    pos = np.minimum(np.searchsorted(ka, want), len(ka) - 1)
-    hit = ka[pos] == want
-    return np.where(hit, log.time[adm][order][pos] - log.time[idx], np.inf)
 
 
 def flows(log: LogArrays, ctx: Context, groups: list[str]) -> dict[str, float]:
@@ -81,7 +63,7 @@ def flows(log: LogArrays, ctx: Context, groups: list[str]) -> dict[str, float]:
     # cumulative share readmitted by day d, among discharges with full 30-day follow-up
     dis = np.flatnonzero((k == Kind.HOSP_LEAVE) & (x != Place.DEAD) & (x != Place.LONG_TERM) & (log.person >= 0)
                          & (t >= w0) & (t <= w1 - CURVE_DAYS))
-    wait = _days_to_readmission(log, dis)
+    wait = days_to_readmission(log, dis)
     days = np.arange(CURVE_DAYS + 1, dtype=float)
     group = log.group[dis]
     for gi, gname in [*enumerate(groups), (-1, "all")]:

@@ -186,19 +186,23 @@ def _discharges(log: LogArrays, lo: float, hi: float) -> np.ndarray:
     return np.flatnonzero((k == Kind.HOSP_LEAVE) & (log.extra != Place.DEAD) & (log.time >= lo) & (log.time <= hi))
 
 
-def _readmitted(log: LogArrays, idx: np.ndarray, days: float) -> np.ndarray:
-    """For each discharge, whether the next episode's hospital admission came within ``days``."""
+def days_to_readmission(log: LogArrays, idx: np.ndarray) -> np.ndarray:
+    """Days from each discharge ``idx`` to the next episode's hospital admission (inf when none)."""
     adm = np.flatnonzero(log.kind == Kind.HOSP_ADMIT)
     if len(adm) == 0 or len(idx) == 0:
-        return np.zeros(len(idx), bool)
+        return np.full(len(idx), np.inf)
     ka = _key(log.person[adm], log.episode[adm])
     order = np.argsort(ka, kind="stable")
     ka = ka[order]
     want = _key(log.person[idx], log.episode[idx] + 1)
     pos = np.minimum(np.searchsorted(ka, want), len(ka) - 1)
     hit = ka[pos] == want
-    t_adm = log.time[adm][order][pos]
-    return hit & (t_adm - log.time[idx] <= days)
+    return np.where(hit, log.time[adm][order][pos] - log.time[idx], np.inf)
+
+
+def _readmitted(log: LogArrays, idx: np.ndarray, days: float) -> np.ndarray:
+    """For each discharge, whether the next episode's hospital admission came within ``days``."""
+    return days_to_readmission(log, idx) <= days
 
 
 def _death_times(log: LogArrays) -> tuple[np.ndarray, np.ndarray]:
