@@ -16,8 +16,6 @@ from hjemtilhjem.model.engine import simulate
 from hjemtilhjem.outcomes.indicators import context, indicators, stays
 from hjemtilhjem.scenario.loader import load_scenario
 
-from .conftest import DATA
-
 
 def _log_equal(a, b) -> bool:
     return all(np.array_equal(getattr(a, c), getattr(b, c)) for c in
@@ -35,7 +33,7 @@ def test_serial_and_process_pool_give_identical_results(tiny) -> None:
     units = [WorkUnit(tiny, r, 7, True) for r in range(4)]
     serial = SerialExecutor().map(run_unit, units)
     pooled = ProcessExecutor(2).map(run_unit, units)
-    for s, p in zip(serial, pooled):
+    for s, p in zip(serial, pooled, strict=True):
         assert repr(s.indicators) == repr(p.indicators)
         assert repr(s.by_municipality) == repr(p.by_municipality)
         assert all(np.array_equal(s.daily[k], p.daily[k]) for k in s.daily)
@@ -63,8 +61,8 @@ def test_every_patient_is_accounted_for(tiny) -> None:
     dead = log.person[(k == Kind.DEATH) & pathway]
     assert len(dead) == len(np.unique(dead))
     t_death = dict(zip(log.person[(k == Kind.DEATH) & pathway].tolist(),
-                       log.time[(k == Kind.DEATH) & pathway].tolist()))
-    after = [(p, t) for p, t in zip(log.person[pathway].tolist(), log.time[pathway].tolist())
+                       log.time[(k == Kind.DEATH) & pathway].tolist(), strict=True))
+    after = [(p, t) for p, t in zip(log.person[pathway].tolist(), log.time[pathway].tolist(), strict=True)
              if p in t_death and t > t_death[p]]
     assert after == []
     # hospital deaths leave hospital as dead; readmissions keep the person and add an episode

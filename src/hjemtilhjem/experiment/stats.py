@@ -37,8 +37,11 @@ def summary(values: Sequence[float] | np.ndarray, level: float = 0.95) -> dict[s
 def paired_difference(base: Sequence[float], other: Sequence[float], better: int = 0) -> dict[str, object]:
     """Paired difference ``other - base`` across replications with 95% CIs.
 
-    ``relative`` is the difference of means over the base mean; its CI is the difference CI over the
-    base mean (the base mean is treated as known, which is accurate when its CI is narrow).
+    ``relative`` is the difference of means over the base mean, ``mean(other) / mean(base) - 1``. Its CI
+    is the delta-method CI of a ratio of paired means, so it carries the uncertainty of the base mean
+    as well: ``se = sd(other_i - R * base_i) / (sqrt(n) * |mean(base)|)`` with ``R = mean(other) /
+    mean(base)``, Student t with n - 1 degrees of freedom. When no value is negative, a change below
+    -100 % is impossible and the lower limit is cut at -1.
     ``share_better`` counts replications where ``other`` is better (``better`` = +1 higher is
     better, -1 lower is better; ``None`` when neither).
     """
@@ -49,10 +52,13 @@ def paired_difference(base: Sequence[float], other: Sequence[float], better: int
     s = summary(d)
     bm = float(b.mean()) if len(b) else float("nan")
     rel = s["mean"] / bm if bm else float("nan")  # type: ignore[operator]
-    lo, hi = s["ci95"]  # type: ignore[misc]
-    rel_ci = [lo / bm, hi / bm] if bm else [float("nan"), float("nan")]
-    if bm < 0:
-        rel_ci = rel_ci[::-1]
+    rel_ci = [float("nan"), float("nan")]
+    if bm and len(b) > 1:
+        ratio = float(o.mean()) / bm
+        h = t_halfwidth(o - ratio * b) / abs(bm)  # Student-t half-width of the linearised ratio
+        rel_ci = [rel - h, rel + h]
+        if (b >= 0).all() and (o >= 0).all():
+            rel_ci[0] = max(rel_ci[0], -1.0)
     share = float(np.mean(d * better > 0)) if better and len(d) else None
     return {"mean": s["mean"], "sd": s["sd"], "ci95": s["ci95"], "relative": rel, "relative_ci95": rel_ci,
             "share_better": share, "n": s["n"]}
