@@ -278,7 +278,7 @@ def compare(base: str | Path | LoadedScenario | Scenario, *others: str | Path | 
     scenarios = [ls.scenario for ls in loaded]
     pu = [s.scenario.parameter_uncertainty if parameter_uncertainty is None else parameter_uncertainty
           for s in scenarios]
-    ex = make_executor(executor, jobs, scheduler) if isinstance(executor, str) else executor
+    ex = make_executor(executor, jobs, scheduler)
     command = command or " ".join(["hjemtilhjem", *sys.argv[1:]])
     t0 = time.perf_counter()
     outputs: list[list[ReplicationOutput]] = [[] for _ in scenarios]

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..scenario.loader import LoadedScenario
 from ..scenario.schema import Scenario
-from .runner import Executor, ReplicationOutput, make_executor, run_replications, session
+from .runner import Executor, ReplicationOutput, run_replications, session
 from .stats import t_halfwidth
 
 __all__ = ["PrecisionRule", "DEFAULT_INDICATORS", "relative_halfwidth", "run_until_precise", "run_to_precision"]
@@ -141,14 +141,11 @@ def run_to_precision(scenario: str | Path | LoadedScenario | Scenario, rule: Pre
     ``replications`` (default: the scenario's) is the first batch. The outcome is recorded in the
     manifest under ``precision``.
     """
-    from .results import RunResults, _as_loaded
+    from .results import RunResults, resolve_settings
 
-    loaded = _as_loaded(scenario, overrides)
+    loaded, n0, seed, pu, ex = resolve_settings(scenario, overrides, replications, seed, parameter_uncertainty,
+                                                executor, jobs, scheduler)
     s = loaded.scenario
-    n0 = s.scenario.replications if replications is None else replications
-    seed = s.scenario.seed if seed is None else seed
-    pu = s.scenario.parameter_uncertainty if parameter_uncertainty is None else parameter_uncertainty
-    ex = make_executor(executor, jobs, scheduler) if isinstance(executor, str) else executor
     outputs: list[ReplicationOutput] = []
 
     def batch(reps: range) -> None:

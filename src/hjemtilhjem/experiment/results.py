@@ -273,17 +273,26 @@ def run(scenario: str | Path | LoadedScenario | Scenario, *, replications: int |
     parameter_uncertainty
         Draw intervention effects per replication (default: the scenario's setting).
     """
-    loaded = _as_loaded(scenario, overrides)
-    s = loaded.scenario
-    n = s.scenario.replications if replications is None else replications
-    seed = s.scenario.seed if seed is None else seed
-    pu = s.scenario.parameter_uncertainty if parameter_uncertainty is None else parameter_uncertainty
-    ex = make_executor(executor, jobs, scheduler) if isinstance(executor, str) else executor
+    loaded, n, seed, pu, ex = resolve_settings(scenario, overrides, replications, seed, parameter_uncertainty,
+                                               executor, jobs, scheduler)
     t0 = time.perf_counter()
-    outputs = run_replications(s, range(first_replication, first_replication + n), ex, seed, pu, quiet)
+    outputs = run_replications(loaded.scenario, range(first_replication, first_replication + n), ex, seed, pu, quiet)
     return RunResults(loaded=loaded, outputs=outputs, seed=seed, executor=ex.name,
                       wall_seconds=time.perf_counter() - t0, parameter_uncertainty=pu,
                       command=command or " ".join(["hjemtilhjem", *sys.argv[1:]]))
+
+
+def resolve_settings(scenario: str | Path | LoadedScenario | Scenario, overrides: Iterable[str],
+                     replications: int | None, seed: int | None, parameter_uncertainty: bool | None,
+                     executor: str | Executor, jobs: int | None,
+                     scheduler: str | None) -> tuple[LoadedScenario, int, int, bool, Executor]:
+    """The loaded scenario and the run settings, each defaulting to the scenario's own value."""
+    loaded = _as_loaded(scenario, overrides)
+    meta = loaded.scenario.scenario
+    return (loaded, meta.replications if replications is None else replications,
+            meta.seed if seed is None else seed,
+            meta.parameter_uncertainty if parameter_uncertainty is None else parameter_uncertainty,
+            make_executor(executor, jobs, scheduler))
 
 
 def _as_loaded(scenario: str | Path | LoadedScenario | Scenario, overrides: Iterable[str] = ()) -> LoadedScenario:

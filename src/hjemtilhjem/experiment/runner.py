@@ -218,7 +218,11 @@ def session(executor: Executor) -> Iterator[Executor]:
         yield executor
 
 
-def make_executor(name: str = "process", jobs: int | None = None, scheduler: str | None = None) -> Executor:
+def make_executor(name: str | Executor = "process", jobs: int | None = None,
+                  scheduler: str | None = None) -> Executor:
+    """The executor called ``name`` (``serial``, ``process``, ``dask``); an executor given is returned as is."""
+    if not isinstance(name, str):
+        return name
     if name == "serial":
         return SerialExecutor()
     if name == "process":

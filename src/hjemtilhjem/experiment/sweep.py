@@ -400,7 +400,7 @@ def sweep(scenario: str | Path, vary: Sequence[str | Vary] | Mapping[str, Sequen
     pu = meta.parameter_uncertainty if parameter_uncertainty is None else parameter_uncertainty
     points = _load_points(Path(scenario), overrides, design(varies, samples, seed))
     ck = Checkpoints(Path(checkpoints) if checkpoints is not None else checkpoint_folder(out, base.scenario.name))
-    ex = make_executor(executor, jobs, scheduler) if isinstance(executor, str) else executor
+    ex = make_executor(executor, jobs, scheduler)
     t0 = time.perf_counter()
     todo: list[tuple[SweepPoint, int, str]] = []
     found: dict[str, ReplicationOutput] = {}
