@@ -27,7 +27,7 @@ import simpy
 from simpy.events import NORMAL
 
 from ..eventlog import BACKGROUND_GROUP, EventLog, LogArrays, Place, Route
-from ..scenario.calendar import capacity_changes, population_by_band, run_days, season_by_day
+from ..scenario.calendar import age_low, capacity_changes, population_by_band, run_days, season_by_day
 from ..scenario.schema import ADMISSION_MULT_CAP, DESTINATIONS, SERVICES, Scenario
 from .errors import UnstableScenario
 from .rng import stream
@@ -619,7 +619,7 @@ class Simulation:
     def _start_background(self) -> None:
         """Initial residents and requests from outside the pathway, per municipality x service."""
         s = self.scenario
-        pop80 = population_by_band(s)[:, [i for i, b in enumerate(s.bands) if _age_low(b) >= 80]].sum(axis=1)
+        pop80 = population_by_band(s)[:, [i for i, b in enumerate(s.bands) if age_low(b) >= 80]].sum(axis=1)
         for mi, m in enumerate(s.municipality):
             for si, sname in enumerate(SERVICES):
                 cfg = self.service_cfg[si]
@@ -743,10 +743,6 @@ class Simulation:
         log = self.log.arrays()
         return RunResult(log=log, replication=self.replication, patients=self.patients, events=len(log),
                          cpu_seconds=time.process_time() - t0, parameters=dict(self.parameters))
-
-
-def _age_low(band: str) -> int:
-    return int(band.rstrip("+").split("-")[0])
 
 
 def simulate(scenario: Scenario, replication: int = 0, seed: int | None = None,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..eventlog import BACKGROUND_GROUP, Kind, LogArrays, Place
-from ..scenario.calendar import beds_by_day, capacity_changes, population_by_band
+from ..scenario.calendar import age_low, beds_by_day, capacity_changes, population_by_band
 from ..scenario.schema import SERVICES, Scenario
 
 __all__ = ["Context", "context", "indicators", "daily", "Intervals", "overlap_total", "stays"]
@@ -39,10 +39,6 @@ class Context:
     @property
     def years(self) -> float:
         return (self.w1 - self.w0) / 365.0
-
-
-def _age_low(band: str) -> int:
-    return int(band.rstrip("+").split("-")[0])
 
 
 def context(s: Scenario) -> Context:
@@ -269,8 +265,8 @@ def indicators(log: LogArrays, ctx: Context, st: dict[str, Intervals] | None = N
     pathway = log.person >= 0
     n_m = len(ctx.municipalities)
     pop_m = ctx.population.sum(axis=1)
-    old = [i for i, b in enumerate(ctx.bands) if _age_low(b) >= 67]
-    old75 = [i for i, b in enumerate(ctx.bands) if _age_low(b) >= 75]
+    old = [i for i, b in enumerate(ctx.bands) if age_low(b) >= 67]
+    old75 = [i for i, b in enumerate(ctx.bands) if age_low(b) >= 75]
     pop67_m = ctx.population[:, old].sum(axis=1)
     out: dict[str, float] = {}
 

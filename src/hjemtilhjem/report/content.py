@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..outcomes.labels import BETTER, TEXT, VERBS, label, text
+from ..scenario.calendar import age_low
 from .data import ReportData, ScenarioData
 from .numbers import NBSP, ci, diff_unit, is_missing, joint_digits, kind, number, scaled, value, value_unit, with_unit
 
@@ -310,7 +311,7 @@ def stress(data: ReportData, lang: str = "nb") -> list[tuple[str, str]]:
     iv_names = sorted({iv.get("label") or iv.get("name", "") for iv in ivs})
     pop = sum(sum(x.get("population", {}).values()) for x in r.get("municipality", []))
     pop67 = sum(n for x in r.get("municipality", []) for b, n in x.get("population", {}).items()
-                if int(b.rstrip("+").split("-")[0]) >= 67)
+                if age_low(b) >= 67)
     scen = ", ".join(sd.name for sd in data.scenarios)
     out: list[tuple[str, str]] = []
     if nb:

@@ -69,3 +69,8 @@ def capacity_changes(s: Scenario) -> list[tuple[float, int, int, int]]:
             if delta:
                 out.extend((float(iv.start_day), mi, service_of[key], int(delta)) for mi in munis)
     return sorted(out)
+
+
+def age_low(band: str) -> int:
+    """Lowest age in an age band ("67-79" -> 67, "80+" -> 80)."""
+    return int(band.rstrip("+").split("-")[0])
