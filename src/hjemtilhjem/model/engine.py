@@ -16,10 +16,12 @@ from __future__ import annotations
 import gc
 import math
 import time
+from array import array
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from heapq import heapify, heappop, heappush
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -49,8 +51,8 @@ _WATCH_WINDOW_DAYS = 30.0
 _CENSUS_LIMIT_PER_BED = 20
 _EPISODES_PER_PATIENT_LIMIT = 20
 # methods called back from the calendar
-_CALLBACKS = ("_on_arrival", "_kad_end", "_die_in_hospital", "_ready", "_leave", "_service_end", "_readmit",
-              "_die_after", "_background_request", "_background_end", "_watch", "_change_capacity")
+_CALLBACKS = ("_on_arrival", "_kad_end", "_die_in_hospital", "_ready", "_leave", "_stay_end", "_readmit",
+              "_die_after", "_background_request", "_watch", "_change_capacity")
 # kind * 16 of each event kind; add the ``extra`` code (always < 16) to get the logged code
 _ARRIVAL, _HOSP_ADMIT, _READY, _HOSP_LEAVE, _KAD_ADMIT, _KAD_LEAVE, _SERVICE_REQUEST, _SERVICE_START, \
     _SERVICE_END, _DEATH = (16 * k for k in range(10))
@@ -145,9 +147,8 @@ def _effect_at(pieces: list[Effect], t: float) -> Effect:
 
 # Columns of a patient episode record (a plain list, alive only while the episode is scheduled).
 # EID is the episode's row in the event log's episode table; ARR_T and ROUTE are set for first arrivals only;
-# ACTIVE is the patient's current municipal stay or None. Background users of a service have a record of the
-# first three columns only. A municipal stay is ``[alive?, slot, EID]``: it does not hold on to the record,
-# so the many long stays pending at national scale keep little memory (and cache) busy.
+# ACTIVE is the code of the patient's current municipal stay (see ``_start_service``) or None. Background users
+# of a service have a record of the first three columns only.
 PID, EID, STAY, LOS, DIE, DFRAC, DEST, UOUT, OFRAC, KADLOS, KADTX, EP, MUNI, GRP, BAND, ARR_T, ROUTE, ACTIVE = range(18)
 _ATTRS = ("los", "death", "death_time", "destination", "outcome", "outcome_time", "stay", "kad_los",
           "kad_transfer")
@@ -292,6 +293,12 @@ class Simulation:
         self._slots_per_day = per_day
         self._slot = -1  # the slot whose events are in SimPy's heap
         self._buckets: list[list[Any] | None] = [None] * (int(self.until * per_day) + 1)
+        # Ends of municipal stays (months to years ahead, most of the pending entries) wait as three plain
+        # columns per slot (time, id, stay code) and become calendar tuples only when their slot starts, so
+        # they hold no Python objects meanwhile.
+        self._stay_buckets: list[tuple[array[float], array[int], array[int]] | None] = [None] * len(self._buckets)
+        # _ended[eid] = 1 once the municipal stay started from episode row ``eid`` has ended (grown on demand)
+        self._ended = bytearray(1 << 16)
 
     def _at(self, delay: float, fn: Callable[[Any], None], payload: Any) -> None:
         """Call ``fn(payload)`` after ``delay`` days."""
@@ -309,10 +316,27 @@ class Simulation:
                 else:
                     bucket.append(entry)
 
+    def _at_stay_end(self, delay: float, code: int) -> None:
+        """``_at(delay, self._stay_end, code)``, kept in the slot's columns until the slot starts."""
+        env = self.env
+        t = env._now + delay
+        eid = next(env._eid)
+        if t < self.until:
+            b = int(t * self._slots_per_day)
+            if b <= self._slot:
+                heappush(env._queue, (t, NORMAL, eid, self._stay_end, code))  # type: ignore[arg-type]
+            else:
+                cols = self._stay_buckets[b]
+                if cols is None:
+                    cols = self._stay_buckets[b] = (array("d"), array("q"), array("q"))
+                cols[0].append(t)
+                cols[1].append(eid)
+                cols[2].append(code)
+
     def _run_calendar(self) -> None:
         """SimPy's ``Environment.run(until)`` for our entries; native SimPy events still work."""
         env, until, per_day = self.env, self.until, self._slots_per_day
-        queue, buckets = env._queue, self._buckets
+        queue, buckets, stay_buckets = env._queue, self._buckets, self._stay_buckets
         n_slots = len(buckets)
         slot = self._slot
         while True:
@@ -332,16 +356,20 @@ class Simulation:
                     continue
             # every event of this slot is done: move to the next slot that has any
             nxt = slot + 1
-            while nxt < n_slots and buckets[nxt] is None:
+            while nxt < n_slots and buckets[nxt] is None and stay_buckets[nxt] is None:
                 nxt += 1
             if queue:
                 nxt = min(nxt, int(queue[0][0] * per_day))
             elif nxt >= n_slots:
                 break
             slot = self._slot = nxt
-            if nxt < n_slots and buckets[nxt] is not None:
-                queue.extend(buckets[nxt])  # type: ignore[arg-type]
-                buckets[nxt] = None
+            if nxt < n_slots:
+                if buckets[nxt] is not None:
+                    queue.extend(buckets[nxt])  # type: ignore[arg-type]
+                    buckets[nxt] = None
+                if (cols := stay_buckets[nxt]) is not None:
+                    queue.extend(zip(cols[0], repeat(NORMAL), cols[1], repeat(self._stay_end), cols[2]))
+                    stay_buckets[nxt] = None
                 heapify(queue)
         env._now = until
 
@@ -562,31 +590,30 @@ class Simulation:
         elif u < p_r + self.p_death30[g]:
             self._at(_READMIT_WINDOW * rec[OFRAC], self._die_after, rec)
 
+    # A municipal stay is known by one int, ``eid << slot_bits | slot`` (its episode row and municipality x
+    # service), and ends with ``_stay_end`` unless a readmission or death ended it first (``_ended``).
     def _start_service(self, slot: int, rec: list[Any]) -> None:
-        self._ev(self.env._now, rec[EID], _SERVICE_START + slot % _N_SERVICES)
-        if rec[PID] >= 0:
-            stay = [True, slot, rec[EID]]
-            rec[ACTIVE] = stay
-            self._at(rec[STAY], self._service_end, stay)
-        else:  # background stays always run their course: one int says which (the most numerous entries)
-            self._at(rec[STAY], self._background_end, rec[EID] << self._slot_bits | slot)
+        eid = rec[EID]
+        self._ev(self.env._now, eid, _SERVICE_START + slot % _N_SERVICES)
+        code = eid << self._slot_bits | slot
+        if rec[PID] >= 0:  # background stays always run their course
+            rec[ACTIVE] = code
+        self._at_stay_end(rec[STAY], code)
 
-    def _background_end(self, code: int) -> None:
+    def _stay_running(self, code: int) -> bool:
+        eid = code >> self._slot_bits
+        return eid >= len(self._ended) or not self._ended[eid]
+
+    def _stay_end(self, code: int) -> None:
+        if self._stay_running(code):
+            self._end_stay(code, natural=True)
+
+    def _end_stay(self, code: int, natural: bool) -> None:
         slot, eid = code & self._slot_mask, code >> self._slot_bits
-        si = slot % _N_SERVICES
-        now = self.env._now
-        self._ev(now, eid, _SERVICE_END + si)
-        if self.ends_in_death[si]:
-            self._ev(now, eid, _DEATH + si)
-        self._release(slot)
-
-    def _service_end(self, stay: list[Any]) -> None:
-        if stay[0]:
-            self._end_stay(stay, natural=True)
-
-    def _end_stay(self, stay: list[Any], natural: bool) -> None:
-        stay[0] = False
-        slot, eid = stay[1], stay[2]
+        ended = self._ended
+        if eid >= len(ended):
+            ended.extend(bytes(eid + 1 - len(ended) + (1 << 16)))
+        ended[eid] = 1
         si = slot % _N_SERVICES
         now = self.env._now
         self._ev(now, eid, _SERVICE_END + si)
@@ -597,14 +624,14 @@ class Simulation:
     def _die_after(self, rec: list[Any]) -> None:
         place = Place.HOME
         stay = rec[ACTIVE]  # a person has at most one municipal stay, started from this episode
-        if stay is not None and stay[0]:
-            place = stay[1] % _N_SERVICES
+        if stay is not None and self._stay_running(stay):
+            place = (stay & self._slot_mask) % _N_SERVICES
             self._end_stay(stay, natural=False)
         self._ev(self.env._now, rec[EID], _DEATH + place)
 
     def _readmit(self, rec: list[Any]) -> None:
         stay = rec[ACTIVE]
-        if stay is not None and stay[0]:
+        if stay is not None and self._stay_running(stay):
             self._end_stay(stay, natural=False)
         key = (rec[MUNI], rec[GRP])
         draws = self.readmit_draws.get(key)
