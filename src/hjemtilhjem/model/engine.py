@@ -147,9 +147,10 @@ def _effect_at(pieces: list[Effect], t: float) -> Effect:
 
 # Columns of a patient episode record (a plain list, alive only while the episode is scheduled).
 # EID is the episode's row in the event log's episode table; ARR_T and ROUTE are set for first arrivals only;
-# ACTIVE is the code of the patient's current municipal stay (see ``_start_service``) or None. Background users
-# of a service have a record of the first three columns only.
-PID, EID, STAY, LOS, DIE, DFRAC, DEST, UOUT, OFRAC, KADLOS, KADTX, EP, MUNI, GRP, BAND, ARR_T, ROUTE, ACTIVE = range(18)
+# Records are tuples (one allocation each). Background users of a service have a record of the first three
+# columns only.
+PID, EID, STAY, LOS, DIE, DFRAC, DEST, UOUT, OFRAC, KADLOS, KADTX, EP, MUNI, GRP, BAND, ARR_T, ROUTE = range(17)
+Rec = tuple[Any, ...]
 _ATTRS = ("los", "death", "death_time", "destination", "outcome", "outcome_time", "stay", "kad_los",
           "kad_transfer")
 
@@ -166,7 +167,7 @@ class _Episodes:
         self.dest_codes = np.array([_DEST_CODE[d] for d in grp.discharge_to], dtype=np.int64)
         self.dest_cum = np.cumsum(list(grp.discharge_to.values()))
         self.dest_cum[-1] = 1.0 + 1e-9
-        self.buffer: list[list[Any]] = []
+        self.buffer: list[Rec] = []
 
     def draw(self, n: int) -> dict[str, np.ndarray]:
         s, grp = self.sim.scenario, self.sim.scenario.group[self.g]
@@ -190,17 +191,17 @@ class _Episodes:
             "kad_tx": u["kad_transfer"] < s.triage.kad_transfer_to_hospital,
         }
 
-    def next_record(self, pid: int, episode: int, band: int) -> list[Any]:
+    def next_record(self, pid: int, episode: int, band: int) -> Rec:
         """One episode record for a readmission (drawn in blocks of 64)."""
         if not self.buffer:
             d = self.draw(64)
             keys = ("stay", "los", "die", "dfrac", "dest", "uout", "ofrac", "kad_los", "kad_tx")
             cols = [d[k].tolist() for k in keys]
-            self.buffer = [list(r) for r in zip(*cols, strict=True)]
+            self.buffer = list(zip(*cols, strict=True))
             self.buffer.reverse()
         r = self.buffer.pop()
         eid = self.sim.log.new_episode(pid, episode, self.m, self.g, band)
-        return [pid, eid, *r, episode, self.m, self.g, band, 0.0, Route.HOSPITAL, None]
+        return (pid, eid, *r, episode, self.m, self.g, band, 0.0, Route.HOSPITAL)
 
 
 class Simulation:
@@ -436,7 +437,7 @@ class Simulation:
         self._arr = a
         self._arr_n = a["time"].shape[0]
         self._arr_pos = 0
-        self._chunk: list[list[Any]] = []
+        self._chunk: list[Rec] = []
         if self._arr_n:
             self._load_chunk()
             self._at(self._chunk[-1][ARR_T], self._on_arrival, None)
@@ -453,8 +454,7 @@ class Simulation:
                                                "kad_tx")]
         cols += [[1] * (j - i)]
         cols += [a[k][i:j].tolist() for k in ("muni", "group", "band", "time", "route")]
-        cols += [[None] * (j - i)]
-        rows = list(map(list, zip(*cols, strict=True)))
+        rows = list(zip(*cols, strict=True))
         rows.reverse()
         self._chunk = rows
         self._arr_pos = j
@@ -472,7 +472,7 @@ class Simulation:
 
     # ------------------------------------------------------------------------------------ pathway
     # Events are logged as ``ev(time, episode_row, kind * 16 + extra)`` (see EventLog.event).
-    def _enter(self, rec: list[Any], route: int) -> None:
+    def _enter(self, rec: Rec, route: int) -> None:
         now = self.env._now
         self.patients += 1
         m = rec[MUNI]
@@ -490,18 +490,18 @@ class Simulation:
         if route == Route.HOSPITAL:
             self._admit(rec, 0)
 
-    def _kad_end(self, rec: list[Any]) -> None:
+    def _kad_end(self, rec: Rec) -> None:
         tx = 1 if rec[KADTX] else 0
         self._ev(self.env._now, rec[EID], _KAD_LEAVE + tx)
         self._release(rec[MUNI] * _N_SERVICES + Place.KAD)
         if tx:
             self._admit(rec, 1)
 
-    def _effect(self, rec: list[Any], now: float) -> Effect:
+    def _effect(self, rec: Rec, now: float) -> Effect:
         pieces = self.effects[rec[MUNI] * self.n_groups + rec[GRP]]
         return pieces[0] if len(pieces) == 1 else _effect_at(pieces, now)
 
-    def _admit(self, rec: list[Any], source: int) -> None:
+    def _admit(self, rec: Rec, source: int) -> None:
         now = self.env._now
         self.census[rec[MUNI]] += 1
         self._ev(now, rec[EID], _HOSP_ADMIT + source)
@@ -512,13 +512,13 @@ class Simulation:
         else:
             self._at(los, self._ready, rec)
 
-    def _die_in_hospital(self, rec: list[Any]) -> None:
+    def _die_in_hospital(self, rec: Rec) -> None:
         now, eid, ev = self.env._now, rec[EID], self._ev
         self.census[rec[MUNI]] -= 1
         ev(now, eid, _DEATH + Place.HOSPITAL)
         ev(now, eid, _HOSP_LEAVE + Place.DEAD)
 
-    def _ready(self, rec: list[Any]) -> None:
+    def _ready(self, rec: Rec) -> None:
         dest = rec[DEST]
         self._ev(self.env._now, rec[EID], _READY + dest)
         if dest == Place.HOME:
@@ -526,7 +526,7 @@ class Simulation:
         else:
             self._request(rec[MUNI] * _N_SERVICES + dest, rec, True)
 
-    def _request(self, slot: int, rec: list[Any], from_hospital: bool) -> None:
+    def _request(self, slot: int, rec: Rec, from_hospital: bool) -> None:
         now = self.env._now
         self._ev(now, rec[EID], _SERVICE_REQUEST + slot % _N_SERVICES)
         self.requests[slot] += 1
@@ -538,7 +538,7 @@ class Simulation:
             if slot not in self._over and len(self.queue_h[slot]) + len(self.queue_o[slot]) > self._limit[slot]:
                 self._over[slot] = (now, len(self.queue_h[slot]) + len(self.queue_o[slot]), now, self.requests[slot])
 
-    def _grant(self, slot: int, rec: list[Any], from_hospital: bool) -> None:
+    def _grant(self, slot: int, rec: Rec, from_hospital: bool) -> None:
         if not from_hospital:
             self._start_service(slot, rec)
             return
@@ -571,7 +571,7 @@ class Simulation:
             self.used[slot] += 1
             self._grant(slot, rec, hosp)
 
-    def _leave(self, rec: list[Any]) -> None:
+    def _leave(self, rec: Rec) -> None:
         """Discharge alive: to home, or into the municipal place already reserved."""
         now, dest, m = self.env._now, rec[DEST], rec[MUNI]
         self.census[m] -= 1
@@ -592,13 +592,15 @@ class Simulation:
 
     # A municipal stay is known by one int, ``eid << slot_bits | slot`` (its episode row and municipality x
     # service), and ends with ``_stay_end`` unless a readmission or death ended it first (``_ended``).
-    def _start_service(self, slot: int, rec: list[Any]) -> None:
+    def _start_service(self, slot: int, rec: Rec) -> None:
         eid = rec[EID]
         self._ev(self.env._now, eid, _SERVICE_START + slot % _N_SERVICES)
-        code = eid << self._slot_bits | slot
-        if rec[PID] >= 0:  # background stays always run their course
-            rec[ACTIVE] = code
-        self._at_stay_end(rec[STAY], code)
+        self._at_stay_end(rec[STAY], eid << self._slot_bits | slot)
+
+    def _stay_of(self, rec: Rec) -> int | None:
+        """The code of the municipal stay this episode led to (started at discharge), if any."""
+        dest = rec[DEST]
+        return None if dest == Place.HOME else rec[EID] << self._slot_bits | rec[MUNI] * _N_SERVICES + dest
 
     def _stay_running(self, code: int) -> bool:
         eid = code >> self._slot_bits
@@ -621,16 +623,16 @@ class Simulation:
             self._ev(now, eid, _DEATH + si)
         self._release(slot)
 
-    def _die_after(self, rec: list[Any]) -> None:
+    def _die_after(self, rec: Rec) -> None:
         place = Place.HOME
-        stay = rec[ACTIVE]  # a person has at most one municipal stay, started from this episode
+        stay = self._stay_of(rec)  # a person has at most one municipal stay, started from this episode
         if stay is not None and self._stay_running(stay):
             place = (stay & self._slot_mask) % _N_SERVICES
             self._end_stay(stay, natural=False)
         self._ev(self.env._now, rec[EID], _DEATH + place)
 
-    def _readmit(self, rec: list[Any]) -> None:
-        stay = rec[ACTIVE]
+    def _readmit(self, rec: Rec) -> None:
+        stay = self._stay_of(rec)
         if stay is not None and self._stay_running(stay):
             self._end_stay(stay, natural=False)
         key = (rec[MUNI], rec[GRP])
@@ -671,10 +673,10 @@ class Simulation:
                     if todo:
                         self._at(todo[-1][0], self._background_request, (slot, todo))
 
-    def _background_record(self, mi: int, stay: float) -> list[Any]:
+    def _background_record(self, mi: int, stay: float) -> Rec:
         pid = self.next_background
         self.next_background -= 1
-        return [pid, self.log.new_episode(pid, 1, mi, BACKGROUND_GROUP, 0), stay]
+        return (pid, self.log.new_episode(pid, 1, mi, BACKGROUND_GROUP, 0), stay)
 
     def _background_request(self, payload: tuple[int, list[tuple[float, float]]]) -> None:
         slot, todo = payload
@@ -761,8 +763,16 @@ class Simulation:
                     self._at(day, self._change_capacity, (mi * _N_SERVICES + si, delta))
             self._run_calendar()
         finally:
-            for name in _CALLBACKS:  # the bound methods refer back to self: break the cycle
+            # Break the reference cycles through self (bound methods in the callbacks and in the entries
+            # still pending at the end, the readmission draws), so that a finished replication is freed at
+            # once rather than at the next garbage collection (which kept two replications in memory).
+            for name in _CALLBACKS:
                 self.__dict__.pop(name, None)
+            self.env._queue.clear()
+            self._buckets = []
+            self._stay_buckets = []
+            self.readmit_draws.clear()
+            self.queue_h = self.queue_o = []
             if gc_was_enabled:
                 gc.enable()
         self._arr = {}
