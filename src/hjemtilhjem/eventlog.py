@@ -103,14 +103,13 @@ class EventLog:
     :meth:`append` takes a full record and is kept for hand-made logs and tests.
     """
 
-    __slots__ = ("_time", "_eid", "_code", "_episodes", "_last", "event", "new_episode", "append")
+    __slots__ = ("_time", "_eid", "_code", "_episodes", "event", "new_episode", "append")
 
     def __init__(self) -> None:
         self._time = array("d")
         self._eid = array("i")
         self._code = array("B")
         self._episodes = tuple(array(code) for _, code in _EPISODE_COLUMNS)
-        self._last: tuple[int, ...] = ()
         t, e, c = self._time.append, self._eid.append, self._code.append
         ep_cols = self._episodes
         pa, ea, ma, ga, ba = (col.append for col in ep_cols)
@@ -130,12 +129,14 @@ class EventLog:
             ba(band)
             return eid
 
+        last: list[tuple[int, ...]] = [()]  # a cell, not an attribute: no reference cycle through self
+
         def append(time: float, person: int, episode: int, kind: int, muni: int, group: int, band: int,
                    extra: int) -> None:
             key = (person, episode, muni, group, band)
-            if not self._last or self._last[1:] != key:
-                self._last = (new_episode(*key), *key)
-            event(time, self._last[0], kind * 16 + extra)
+            if not last[0] or last[0][1:] != key:
+                last[0] = (new_episode(*key), *key)
+            event(time, last[0][0], kind * 16 + extra)
 
         self.event = event
         self.new_episode = new_episode

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..model.engine import simulate
+from ..model.memory import retain_freed_memory
 from ..outcomes.flows import flows
 from ..outcomes.indicators import context, daily, indicators, stays
 from ..scenario.schema import Scenario
@@ -56,6 +57,7 @@ class WorkUnit:
 
 def run_unit(unit: WorkUnit) -> ReplicationOutput:
     """Simulate one replication and reduce its event log to indicators and daily series."""
+    retain_freed_memory()  # the next replication in this process reuses the memory (no page faults)
     res = simulate(unit.scenario, unit.replication, unit.seed, unit.parameter_uncertainty)
     ctx = context(unit.scenario)
     st = stays(res.log, ctx.w1)  # shared by indicators and daily series
