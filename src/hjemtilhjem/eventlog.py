@@ -145,6 +145,10 @@ class EventLog:
     def __len__(self) -> int:
         return len(self._time)
 
+    def person(self, eid: int) -> int:
+        """The person of episode row ``eid``."""
+        return self._episodes[0][eid]
+
     @property
     def episodes(self) -> int:
         """Number of episode rows registered."""

@@ -145,12 +145,29 @@ def _effect_at(pieces: list[Effect], t: float) -> Effect:
     return e
 
 
-# Columns of a patient episode record (a plain list, alive only while the episode is scheduled).
-# EID is the episode's row in the event log's episode table; ARR_T and ROUTE are set for first arrivals only;
-# Records are tuples (one allocation each). Background users of a service have a record of the first three
-# columns only.
-PID, EID, STAY, LOS, DIE, DFRAC, DEST, UOUT, OFRAC, KADLOS, KADTX, EP, MUNI, GRP, BAND, ARR_T, ROUTE = range(17)
+# Columns of a patient episode record: a tuple, alive while the episode has something scheduled. EID is the
+# episode's row in the event log's episode table (which also holds the person id). A record should be few
+# Python objects (each one is memory the CPU must fetch again when the episode's next event comes, days later),
+# so fields that most episodes do not use hold None: STAY when discharged home, DIE (the fraction of the stay
+# at which the patient dies in hospital) when the patient survives the stay, KADLOS unless triaged to KAD.
+# Background users of a service have a record of (EID, STAY) only.
+EID, STAY, LOS, DIE, DEST, UOUT, OFRAC, KADLOS, KADTX, EP, MUNI, GRP, BAND, ROUTE = range(14)
 Rec = tuple[Any, ...]
+
+
+def _sparse(values: np.ndarray, where: np.ndarray) -> list[Any]:
+    """``values`` as a list with None where ``where`` is false (no float object made for those)."""
+    out: list[Any] = [None] * len(values)
+    idx = np.flatnonzero(where)
+    for i, v in zip(idx.tolist(), values[idx].tolist(), strict=True):
+        out[i] = v
+    return out
+
+
+def _attr_columns(d: dict[str, np.ndarray]) -> list[list[Any]]:
+    """The STAY, LOS, DIE, DEST, UOUT and OFRAC columns of records from one ``_Episodes.draw``."""
+    return [_sparse(d["stay"], d["dest"] != Place.HOME), d["los"].tolist(), _sparse(d["dfrac"], d["die"]),
+            d["dest"].tolist(), d["uout"].tolist(), d["ofrac"].tolist()]
 _ATTRS = ("los", "death", "death_time", "destination", "outcome", "outcome_time", "stay", "kad_los",
           "kad_transfer")
 
@@ -194,14 +211,11 @@ class _Episodes:
     def next_record(self, pid: int, episode: int, band: int) -> Rec:
         """One episode record for a readmission (drawn in blocks of 64)."""
         if not self.buffer:
-            d = self.draw(64)
-            keys = ("stay", "los", "die", "dfrac", "dest", "uout", "ofrac", "kad_los", "kad_tx")
-            cols = [d[k].tolist() for k in keys]
-            self.buffer = list(zip(*cols, strict=True))
+            self.buffer = list(zip(*_attr_columns(self.draw(64)), strict=True))
             self.buffer.reverse()
         r = self.buffer.pop()
         eid = self.sim.log.new_episode(pid, episode, self.m, self.g, band)
-        return (pid, eid, *r, episode, self.m, self.g, band, 0.0, Route.HOSPITAL)
+        return (eid, *r, None, False, episode, self.m, self.g, band, Route.HOSPITAL)
 
 
 class Simulation:
@@ -435,12 +449,13 @@ class Simulation:
     def _start_arrivals(self) -> None:
         a = self._generate_arrivals()
         self._arr = a
+        self._arr_time = array("d", a["time"].tobytes())
         self._arr_n = a["time"].shape[0]
         self._arr_pos = 0
         self._chunk: list[Rec] = []
         if self._arr_n:
             self._load_chunk()
-            self._at(self._chunk[-1][ARR_T], self._on_arrival, None)
+            self._at(self._arr_time[0], self._on_arrival, None)
 
     def _load_chunk(self) -> None:
         """The next block of first-arrival records, in reverse order (popped from the end)."""
@@ -449,11 +464,12 @@ class Simulation:
         # person ids are given in arrival order, so the i-th arrival of the run is person i
         pid = np.arange(i, j)
         eid0 = self.log.new_episodes(pid, np.ones(j - i), a["muni"][i:j], a["group"][i:j], a["band"][i:j])
-        cols = [pid.tolist(), list(range(eid0, eid0 + j - i))]
-        cols += [a[k][i:j].tolist() for k in ("stay", "los", "die", "dfrac", "dest", "uout", "ofrac", "kad_los",
-                                               "kad_tx")]
-        cols += [[1] * (j - i)]
-        cols += [a[k][i:j].tolist() for k in ("muni", "group", "band", "time", "route")]
+        route = a["route"][i:j]
+        kad = route == Route.KAD
+        cols = [list(range(eid0, eid0 + j - i)), *_attr_columns({k: v[i:j] for k, v in a.items()}),
+                _sparse(a["kad_los"][i:j], kad), (a["kad_tx"][i:j] & kad).tolist(), [1] * (j - i)]
+        cols += [a[k][i:j].tolist() for k in ("muni", "group", "band")]
+        cols.append(route.tolist())
         rows = list(zip(*cols, strict=True))
         rows.reverse()
         self._chunk = rows
@@ -468,7 +484,7 @@ class Simulation:
             self._load_chunk()
             chunk = self._chunk
         if chunk:
-            self._at(chunk[-1][ARR_T] - self.env._now, self._on_arrival, None)
+            self._at(self._arr_time[self._arr_pos - len(chunk)] - self.env._now, self._on_arrival, None)
 
     # ------------------------------------------------------------------------------------ pathway
     # Events are logged as ``ev(time, episode_row, kind * 16 + extra)`` (see EventLog.event).
@@ -507,8 +523,8 @@ class Simulation:
         self._ev(now, rec[EID], _HOSP_ADMIT + source)
         e = self._effect(rec, now)
         los = max(rec[LOS] * e.los_mult + e.los_delta, 0.01)
-        if rec[DIE]:
-            self._at(los * rec[DFRAC], self._die_in_hospital, rec)
+        if (dfrac := rec[DIE]) is not None:
+            self._at(los * dfrac, self._die_in_hospital, rec)
         else:
             self._at(los, self._ready, rec)
 
@@ -639,7 +655,7 @@ class Simulation:
         draws = self.readmit_draws.get(key)
         if draws is None:
             draws = self.readmit_draws[key] = _Episodes(self, rec[MUNI], rec[GRP], "readmission:")
-        new = draws.next_record(rec[PID], rec[EP] + 1, rec[BAND])
+        new = draws.next_record(self.log.person(rec[EID]), rec[EP] + 1, rec[BAND])
         self.patients += 1
         self._ev(self.env._now, new[EID], _ARRIVAL + Route.HOSPITAL)
         self._admit(new, 0)
@@ -676,7 +692,7 @@ class Simulation:
     def _background_record(self, mi: int, stay: float) -> Rec:
         pid = self.next_background
         self.next_background -= 1
-        return (pid, self.log.new_episode(pid, 1, mi, BACKGROUND_GROUP, 0), stay)
+        return (self.log.new_episode(pid, 1, mi, BACKGROUND_GROUP, 0), stay)
 
     def _background_request(self, payload: tuple[int, list[tuple[float, float]]]) -> None:
         slot, todo = payload
@@ -776,6 +792,7 @@ class Simulation:
             if gc_was_enabled:
                 gc.enable()
         self._arr = {}
+        self._arr_time = array("d")
         self._chunk = []
         log = self.log.arrays()
         return RunResult(log=log, replication=self.replication, patients=self.patients, events=len(log),
