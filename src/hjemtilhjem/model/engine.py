@@ -164,10 +164,14 @@ def _sparse(values: np.ndarray, where: np.ndarray) -> list[Any]:
     return out
 
 
-def _attr_columns(d: dict[str, np.ndarray]) -> list[list[Any]]:
-    """The STAY, LOS, DIE, DEST, UOUT and OFRAC columns of records from one ``_Episodes.draw``."""
+def _attr_columns(d: dict[str, np.ndarray], outcome_bound: np.ndarray | float) -> list[list[Any]]:
+    """The STAY, LOS, DIE, DEST, UOUT and OFRAC columns of records from one ``_Episodes.draw``.
+
+    OFRAC (when in the 30 days after discharge a readmission or death comes) is kept only where UOUT is below
+    ``outcome_bound``, the highest chance of either that the episode's municipality and group can have.
+    """
     return [_sparse(d["stay"], d["dest"] != Place.HOME), d["los"].tolist(), _sparse(d["dfrac"], d["die"]),
-            d["dest"].tolist(), d["uout"].tolist(), d["ofrac"].tolist()]
+            d["dest"].tolist(), d["uout"].tolist(), _sparse(d["ofrac"], d["uout"] < outcome_bound)]
 _ATTRS = ("los", "death", "death_time", "destination", "outcome", "outcome_time", "stay", "kad_los",
           "kad_transfer")
 
@@ -211,7 +215,8 @@ class _Episodes:
     def next_record(self, pid: int, episode: int, band: int) -> Rec:
         """One episode record for a readmission (drawn in blocks of 64)."""
         if not self.buffer:
-            self.buffer = list(zip(*_attr_columns(self.draw(64)), strict=True))
+            bound = self.sim.outcome_bound[self.m * self.sim.n_groups + self.g]
+            self.buffer = list(zip(*_attr_columns(self.draw(64), bound), strict=True))
             self.buffer.reverse()
         r = self.buffer.pop()
         eid = self.sim.log.new_episode(pid, episode, self.m, self.g, band)
@@ -274,6 +279,10 @@ class Simulation:
         self.readmit_norm = 1.0 - math.exp(-_READMIT_WINDOW / self.readmit_scale)
         self.p_readmit = [g.readmission_30d for g in s.group]
         self.p_death30 = [g.death_30d_after_discharge for g in s.group]
+        # per municipality x group: above this, an outcome draw means neither readmission nor death (see _leave)
+        self.outcome_bound = np.array([
+            max(min(self.p_readmit[gi] * e.readmission_rr, 1.0) for e in self.effects[mi * self.n_groups + gi])
+            + self.p_death30[gi] + 1e-9 for mi in range(len(s.municipality)) for gi in range(self.n_groups)])
         self.next_pid = 0
         self.next_background = -1
         self.patients = 0
@@ -466,7 +475,8 @@ class Simulation:
         eid0 = self.log.new_episodes(pid, np.ones(j - i), a["muni"][i:j], a["group"][i:j], a["band"][i:j])
         route = a["route"][i:j]
         kad = route == Route.KAD
-        cols = [list(range(eid0, eid0 + j - i)), *_attr_columns({k: v[i:j] for k, v in a.items()}),
+        bound = self.outcome_bound[a["muni"][i:j] * self.n_groups + a["group"][i:j]]
+        cols = [list(range(eid0, eid0 + j - i)), *_attr_columns({k: v[i:j] for k, v in a.items()}, bound),
                 _sparse(a["kad_los"][i:j], kad), (a["kad_tx"][i:j] & kad).tolist(), [1] * (j - i)]
         cols += [a[k][i:j].tolist() for k in ("muni", "group", "band")]
         cols.append(route.tolist())
