@@ -31,9 +31,23 @@ def test_append_round_trips_every_column_and_dtype() -> None:
         assert cols[name] == [rec[i] for rec in RECORDS], name
     arrays = log.arrays()
     assert [arrays.time.dtype, arrays.person.dtype, arrays.episode.dtype, arrays.kind.dtype,
-            arrays.municipality.dtype, arrays.group.dtype, arrays.band.dtype, arrays.extra.dtype] == \
-        [np.float64, np.int32, np.int16, np.int8, np.int16, np.int8, np.int8, np.int8]
-    assert arrays.nbytes == len(RECORDS) * EventLog.bytes_per_event() == len(RECORDS) * 20
+            arrays.municipality.dtype, arrays.group.dtype, arrays.band.dtype, arrays.extra.dtype,
+            arrays.row.dtype] == [np.float64, np.int32, np.int16, np.int8, np.int16, np.int8, np.int8, np.int8,
+                                  np.int32]
+    assert arrays.nbytes == len(RECORDS) * EventLog.bytes_per_event() == len(RECORDS) * 24
+
+
+def test_row_is_one_number_per_episode_even_when_its_events_are_apart() -> None:
+    log = EventLog()
+    for rec in RECORDS:
+        log.append(*rec)
+    arrays = log.arrays()
+    keys = list(zip(arrays.person.tolist(), arrays.episode.tolist(), strict=True))
+    rows = arrays.row.tolist()
+    for i in range(len(keys)):
+        for j in range(len(keys)):
+            assert (rows[i] == rows[j]) == (keys[i] == keys[j]), (i, j)
+    assert rows[2] == rows[5] != rows[0]  # the background resident's start and end, with others between
 
 
 def test_episode_rows_and_events_give_the_same_log_as_append() -> None:

@@ -1,14 +1,15 @@
 """The event log: compact columns, the single source of truth for every indicator.
 
 One record per event: time (days, float64), person (int32), episode (int16), kind (int8),
-municipality (int16), group (int8), age band (int8), extra (int8) = 20 bytes per event
-(:class:`LogArrays`).
+municipality (int16), group (int8), age band (int8), extra (int8), and the episode's row (int32,
+one number per person and episode, so the indicators can match the events of an episode in
+linear time) = 24 bytes per event (:class:`LogArrays`).
 
 While the model runs, the columns that are constant for an episode (person, episode,
 municipality, group, band) are stored once per episode in a small table, and each event appends
 only three things: its time, the episode's row in that table and ``kind * 16 + extra`` (13 bytes
 per event plus 10 per episode). The columns grow as ``array.array`` (cheap appends, no per-event
-Python objects kept) and are expanded into the 20-byte columns with numpy when the run ends.
+Python objects kept) and are expanded into the 24-byte columns with numpy when the run ends.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class Place:
 BACKGROUND_GROUP = 127
 
 _COLUMNS = (("time", "d"), ("person", "i"), ("episode", "h"), ("kind", "b"),
-            ("municipality", "h"), ("group", "b"), ("band", "b"), ("extra", "b"))
+            ("municipality", "h"), ("group", "b"), ("band", "b"), ("extra", "b"), ("row", "i"))
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class LogArrays:
     group: np.ndarray
     band: np.ndarray
     extra: np.ndarray
+    row: np.ndarray  # the episode's row: equal for the events of one (person, episode), different otherwise
 
     def __len__(self) -> int:
         return int(self.time.shape[0])
@@ -129,14 +131,15 @@ class EventLog:
             ba(band)
             return eid
 
-        last: list[tuple[int, ...]] = [()]  # a cell, not an attribute: no reference cycle through self
+        rows: dict[tuple[int, ...], int] = {}  # a local, not an attribute: no reference cycle through self
 
         def append(time: float, person: int, episode: int, kind: int, muni: int, group: int, band: int,
                    extra: int) -> None:
             key = (person, episode, muni, group, band)
-            if not last[0] or last[0][1:] != key:
-                last[0] = (new_episode(*key), *key)
-            event(time, last[0][0], kind * 16 + extra)
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = new_episode(*key)
+            event(time, row, kind * 16 + extra)
 
         self.event = event
         self.new_episode = new_episode
@@ -181,6 +184,7 @@ class EventLog:
             cols[name] = np.frombuffer(col, dtype=np.dtype(dtype))[eid]
         cols["kind"] = (code >> 4).astype(np.int8)
         cols["extra"] = (code & 15).astype(np.int8)
+        cols["row"] = eid
         return LogArrays(**{name: cols[name] for name, _ in _COLUMNS})
 
     @staticmethod

@@ -348,7 +348,7 @@ class Simulation:
         if t < self.until:
             b = int(t * self._slots_per_day)
             if b <= self._slot:
-                heappush(env._queue, (t, NORMAL, eid, self._stay_end, code))  # type: ignore[arg-type]
+                heappush(env._queue, (t, NORMAL, eid, self._stay_end, code))  # type: ignore[arg-type,misc]
             else:
                 cols = self._stay_buckets[b]
                 if cols is None:
@@ -392,7 +392,7 @@ class Simulation:
                     queue.extend(buckets[nxt])  # type: ignore[arg-type]
                     buckets[nxt] = None
                 if (cols := stay_buckets[nxt]) is not None:
-                    queue.extend(zip(cols[0], repeat(NORMAL), cols[1], repeat(self._stay_end), cols[2]))
+                    queue.extend(zip(cols[0], repeat(NORMAL), cols[1], repeat(self._stay_end), cols[2]))  # type: ignore[arg-type]
                     stay_buckets[nxt] = None
                 heapify(queue)
         env._now = until

@@ -93,22 +93,22 @@ def _key(person: np.ndarray, episode: np.ndarray) -> np.ndarray:
 
 
 def _pair(open_mask: np.ndarray, close_mask: np.ndarray, log: LogArrays, run_end: float,
-          extra_key: bool = False) -> Intervals:
-    """Match each opening event with the closing event of the same person and episode (and extra)."""
+          same_extra: bool = False) -> Intervals:
+    """Match each opening event with the first closing event of the same episode (and extra).
+
+    An episode opens and closes each state at most once, so its row in the log matches them: linear
+    time, no sort.
+    """
     o, c = np.flatnonzero(open_mask), np.flatnonzero(close_mask)
-    ko, kc = _key(log.person[o], log.episode[o]), _key(log.person[c], log.episode[c])
-    if extra_key:
-        ko, kc = ko * 16 + log.extra[o], kc * 16 + log.extra[c]
-    # A key opens and closes at most once per (person, episode[, service]) except background
-    # residents, whose ids are unique too; so a sorted search matches them exactly.
-    order = np.argsort(kc, kind="stable")
-    kc_sorted = kc[order]
-    pos = np.searchsorted(kc_sorted, ko)
-    pos_c = np.minimum(pos, max(len(kc_sorted) - 1, 0))
-    found = (len(kc_sorted) > 0) & (kc_sorted[pos_c] == ko) if len(kc_sorted) else np.zeros(len(ko), bool)
-    ci = np.where(found, order[pos_c] if len(kc_sorted) else 0, -1)
-    end = np.where(found, log.time[c][np.maximum(ci, 0)] if len(c) else run_end, run_end)
-    extra = np.where(found, log.extra[c][np.maximum(ci, 0)] if len(c) else -1, -1)
+    first_close = np.full(int(log.row.max()) + 1 if len(log) else 0, -1, dtype=np.int64)
+    first_close[log.row[c][::-1]] = c[::-1]  # the earliest close of each row is written last
+    ci = first_close[log.row[o]]
+    found = ci >= 0
+    ci = np.maximum(ci, 0)
+    if same_extra:
+        found &= log.extra[ci] == log.extra[o]
+    end = np.where(found, log.time[ci], run_end)
+    extra = np.where(found, log.extra[ci], -1)
     return Intervals(start=log.time[o], end=end, person=log.person[o], episode=log.episode[o],
                      municipality=log.municipality[o], group=log.group[o], band=log.band[o], closed=found,
                      extra=extra)
@@ -122,7 +122,7 @@ def stays(log: LogArrays, run_end: float) -> dict[str, Intervals]:
         "ready": _pair(k == Kind.READY, (k == Kind.HOSP_LEAVE) & (log.extra != Place.DEAD), log, run_end),
         "kad": _pair(k == Kind.KAD_ADMIT, k == Kind.KAD_LEAVE, log, run_end),
     }
-    service = _pair(k == Kind.SERVICE_START, k == Kind.SERVICE_END, log, run_end, extra_key=True)
+    service = _pair(k == Kind.SERVICE_START, k == Kind.SERVICE_END, log, run_end, same_extra=True)
     svc_code = log.extra[k == Kind.SERVICE_START]
     for code, name in enumerate(SERVICES):
         if name == "kad":
