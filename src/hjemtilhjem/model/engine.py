@@ -361,6 +361,7 @@ class Simulation:
         """SimPy's ``Environment.run(until)`` for our entries; native SimPy events still work."""
         env, until, per_day = self.env, self.until, self._slots_per_day
         queue, buckets, stay_buckets = env._queue, self._buckets, self._stay_buckets
+        seal = self.log.seal
         n_slots = len(buckets)
         slot = self._slot
         while True:
@@ -387,6 +388,7 @@ class Simulation:
             elif nxt >= n_slots:
                 break
             slot = self._slot = nxt
+            seal()
             if nxt < n_slots:
                 if buckets[nxt] is not None:
                     queue.extend(buckets[nxt])  # type: ignore[arg-type]
