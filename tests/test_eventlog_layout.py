@@ -71,3 +71,23 @@ def test_episode_rows_and_events_give_the_same_log_as_append() -> None:
 def test_empty_log() -> None:
     arrays = EventLog().arrays()
     assert len(arrays) == 0 and arrays.nbytes == 0
+
+
+def test_blocks_give_the_same_log_as_one_column(monkeypatch) -> None:
+    import hjemtilhjem.eventlog as el
+
+    monkeypatch.setattr(el, "CHUNK_EVENTS", 4)
+    blocked, whole = EventLog(), EventLog()
+    rng = np.random.default_rng(3)
+    for i in range(50):
+        rec = (float(i) / 3, int(rng.integers(0, 5)), 1, int(rng.integers(0, 10)), 2, 1, 0, int(rng.integers(0, 7)))
+        blocked.append(*rec)
+        whole.append(*rec)
+        if i % 3 == 0:
+            blocked.seal()
+    assert len(blocked._chunks) > 5 and len(whole._chunks) == 1
+    assert len(blocked) == len(whole) == 50
+    assert blocked.buffer_nbytes == whole.buffer_nbytes
+    a, b = blocked.arrays(), whole.arrays()
+    for name in NAMES + ("row",):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name

@@ -102,6 +102,10 @@ _EVENT_COLUMNS = ("d", "i", "B")  # time, episode row, kind * 16 + extra
 CHUNK_EVENTS = 1 << 15
 
 
+def _new_block() -> tuple[array[float], array[int], array[int]]:
+    return array("d"), array("i"), array("B")
+
+
 class EventLog:
     """Append-only event log.
 
@@ -115,11 +119,11 @@ class EventLog:
     __slots__ = ("_chunks", "_episodes", "event", "new_episode", "append", "seal")
 
     def __init__(self) -> None:
-        chunks = [tuple(array(code) for code in _EVENT_COLUMNS)]
+        chunks = [_new_block()]
         self._chunks = chunks
         self._episodes = tuple(array(code) for _, code in _EPISODE_COLUMNS)
         current = chunks[-1][0]
-        t, e, c = (col.append for col in chunks[-1])
+        t, e, c = current.append, chunks[-1][1].append, chunks[-1][2].append
         ep_cols = self._episodes
         pa, ea, ma, ga, ba = (col.append for col in ep_cols)
         person_col = ep_cols[0]
@@ -132,9 +136,9 @@ class EventLog:
         def seal() -> None:
             nonlocal t, e, c, current
             if len(current) >= CHUNK_EVENTS:
-                chunks.append(tuple(array(code) for code in _EVENT_COLUMNS))
+                chunks.append(_new_block())
                 current = chunks[-1][0]
-                t, e, c = (col.append for col in chunks[-1])
+                t, e, c = current.append, chunks[-1][1].append, chunks[-1][2].append
 
         def new_episode(person: int, episode: int, muni: int, group: int, band: int) -> int:
             eid = len(person_col)
