@@ -167,11 +167,13 @@ def _sparse(values: np.ndarray, where: np.ndarray) -> list[Any]:
 def _attr_columns(d: dict[str, np.ndarray], outcome_bound: np.ndarray | float) -> list[list[Any]]:
     """The STAY, LOS, DIE, DEST, UOUT and OFRAC columns of records from one ``_Episodes.draw``.
 
-    OFRAC (when in the 30 days after discharge a readmission or death comes) is kept only where UOUT is below
-    ``outcome_bound``, the highest chance of either that the episode's municipality and group can have.
+    UOUT (the draw that decides readmission or death within 30 days of discharge) and OFRAC (when in those
+    30 days) are kept only where UOUT is below ``outcome_bound``, the highest chance of either that the
+    episode's municipality and group can have; None says neither can happen.
     """
+    possible = d["uout"] < outcome_bound
     return [_sparse(d["stay"], d["dest"] != Place.HOME), d["los"].tolist(), _sparse(d["dfrac"], d["die"]),
-            d["dest"].tolist(), d["uout"].tolist(), _sparse(d["ofrac"], d["uout"] < outcome_bound)]
+            d["dest"].tolist(), _sparse(d["uout"], possible), _sparse(d["ofrac"], possible)]
 _ATTRS = ("los", "death", "death_time", "destination", "outcome", "outcome_time", "stay", "kad_los",
           "kad_transfer")
 
@@ -614,9 +616,11 @@ class Simulation:
             self._start_service(m * _N_SERVICES + dest, rec)
         if dest == Place.LONG_TERM:
             return
+        u = rec[UOUT]
+        if u is None:  # above any chance of readmission or death
+            return
         g = rec[GRP]
         p_r = min(self.p_readmit[g] * self._effect(rec, now).readmission_rr, 1.0)
-        u = rec[UOUT]
         if u < p_r:
             # time to readmission: exponential with scale s, truncated to (0, 30] days
             dt = -self.readmit_scale * math.log(1.0 - rec[OFRAC] * self.readmit_norm)
