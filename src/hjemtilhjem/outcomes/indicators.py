@@ -201,20 +201,23 @@ def _readmitted(log: LogArrays, idx: np.ndarray, days: float) -> np.ndarray:
     return days_to_readmission(log, idx) <= days
 
 
-def _death_times(log: LogArrays) -> tuple[np.ndarray, np.ndarray]:
+def _death_time(log: LogArrays, who: np.ndarray) -> np.ndarray:
+    """Time of death of each person in ``who`` (inf when the log has none; background users: inf).
+
+    Pathway person ids are 0, 1, 2, ... (arrival order), so a table indexed by id finds them without a sort.
+    """
     d = np.flatnonzero((log.kind == Kind.DEATH) & (log.person >= 0))
-    order = np.argsort(log.person[d], kind="stable")
-    return log.person[d][order], log.time[d][order]
+    table = np.full(int(log.person[d].max()) + 1 if len(d) else 0, np.inf)
+    table[log.person[d][::-1]] = log.time[d][::-1]  # a person's first death is written last
+    out = np.full(len(who), np.inf)
+    known = (who >= 0) & (who < len(table))
+    out[known] = table[who[known]]
+    return out
 
 
 def _death_within(log: LogArrays, idx: np.ndarray, days: float) -> np.ndarray:
-    persons, times = _death_times(log)
-    if len(persons) == 0 or len(idx) == 0:
-        return np.zeros(len(idx), bool)
-    pos = np.minimum(np.searchsorted(persons, log.person[idx]), len(persons) - 1)
-    hit = persons[pos] == log.person[idx]
-    dt = times[pos] - log.time[idx]
-    return hit & (dt > 0) & (dt <= days)
+    dt = _death_time(log, log.person[idx]) - log.time[idx]
+    return (dt > 0) & (dt <= days)
 
 
 def _home_days(log: LogArrays, idx: np.ndarray, st: dict[str, Intervals], run_end: float,
@@ -232,8 +235,12 @@ def _home_days(log: LogArrays, idx: np.ndarray, st: dict[str, Intervals], run_en
     p, s, e = p[order], s[order], e[order]
     who = log.person[idx]
     t0 = log.time[idx]
-    lo = np.searchsorted(p, who, side="left")
-    hi = np.searchsorted(p, who, side="right")
+    # person ids are small non-negative ints: where each person's run of stays starts, by a table
+    start = np.zeros(max(int(who.max()), int(p.max()) if len(p) else 0) + 2, dtype=np.int64)
+    np.cumsum(np.bincount(p, minlength=len(start) - 1), out=start[1:])
+    pathway = who >= 0  # (a background user is never discharged from hospital; guarded all the same)
+    lo = np.where(pathway, start[np.maximum(who, 0)], 0)
+    hi = np.where(pathway, start[np.maximum(who, 0) + 1], 0)
     counts = hi - lo
     rows = np.repeat(np.arange(len(idx)), counts)
     # the stays of discharge i are p[lo[i]:hi[i]]; list them all at once: for each row, its position
@@ -242,12 +249,8 @@ def _home_days(log: LogArrays, idx: np.ndarray, st: dict[str, Intervals], run_en
     j = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(first - lo, counts)
     ov = np.clip(np.minimum(e[j], t0[rows] + days) - np.maximum(s[j], t0[rows]), 0.0, None)
     away = np.bincount(rows, weights=ov, minlength=len(idx))
-    persons, dtimes = _death_times(log)
-    dead = np.zeros(len(idx))
-    if len(persons):
-        pos = np.minimum(np.searchsorted(persons, who), len(persons) - 1)
-        hit = (persons[pos] == who) & (dtimes[pos] < t0 + days)
-        dead = np.where(hit, np.clip(t0 + days - dtimes[pos], 0.0, days), 0.0)
+    died = _death_time(log, who)
+    dead = np.where(died < t0 + days, np.clip(t0 + days - died, 0.0, days), 0.0)
     # a stay cut by death ends at the death, so away-time and dead-time do not overlap
     return np.clip(days - away - dead, 0.0, days)
 
