@@ -706,22 +706,23 @@ class Simulation:
                     times = np.cumsum(rng.exponential(1.0 / rate, size=n))
                     stays = durations(cfg.stay_days, rng.random(n))
                     keep = times < self.until
-                    todo = list(zip(times[keep].tolist(), stays[keep].tolist(), strict=True))
-                    todo.reverse()
-                    if todo:
-                        self._at(todo[-1][0], self._background_request, (slot, todo))
+                    # the requests of the whole run, last first, as plain arrays (popped from the end)
+                    todo = (array("d", times[keep][::-1].tobytes()), array("d", stays[keep][::-1].tobytes()))
+                    if todo[0]:
+                        self._at(todo[0][-1], self._background_request, (slot, todo))
 
     def _background_record(self, mi: int, stay: float) -> Rec:
         pid = self.next_background
         self.next_background -= 1
         return (self.log.new_episode(pid, 1, mi, BACKGROUND_GROUP, 0), stay)
 
-    def _background_request(self, payload: tuple[int, list[tuple[float, float]]]) -> None:
-        slot, todo = payload
-        _, stay = todo.pop()
+    def _background_request(self, payload: tuple[int, tuple[array[float], array[float]]]) -> None:
+        slot, (times, stays) = payload
+        times.pop()
+        stay = stays.pop()
         self._request(slot, self._background_record(slot // _N_SERVICES, stay), False)
-        if todo:
-            self._at(todo[-1][0] - self.env._now, self._background_request, payload)
+        if times:
+            self._at(times[-1] - self.env._now, self._background_request, payload)
 
     # ------------------------------------------------------------------------------------ stability
     def _start_watch(self) -> None:
