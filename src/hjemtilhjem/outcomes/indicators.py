@@ -92,6 +92,13 @@ def _key(person: np.ndarray, episode: np.ndarray) -> np.ndarray:
     return person.astype(np.int64) * 65536 + episode.astype(np.int64)
 
 
+def _first_by_row(log: LogArrays, events: np.ndarray) -> np.ndarray:
+    """For each episode row of the log, the index of its first event among ``events`` (-1 when none)."""
+    first = np.full(int(log.row.max()) + 1 if len(log) else 0, -1, dtype=np.int64)
+    first[log.row[events][::-1]] = events[::-1]  # the earliest event of each row is written last
+    return first
+
+
 def _pair(open_mask: np.ndarray, close_mask: np.ndarray, log: LogArrays, run_end: float,
           same_extra: bool = False) -> Intervals:
     """Match each opening event with the first closing event of the same episode (and extra).
@@ -100,9 +107,7 @@ def _pair(open_mask: np.ndarray, close_mask: np.ndarray, log: LogArrays, run_end
     time, no sort.
     """
     o, c = np.flatnonzero(open_mask), np.flatnonzero(close_mask)
-    first_close = np.full(int(log.row.max()) + 1 if len(log) else 0, -1, dtype=np.int64)
-    first_close[log.row[c][::-1]] = c[::-1]  # the earliest close of each row is written last
-    ci = first_close[log.row[o]]
+    ci = _first_by_row(log, c)[log.row[o]]
     found = ci >= 0
     ci = np.maximum(ci, 0)
     if same_extra:
@@ -383,18 +388,11 @@ def indicators(log: LogArrays, ctx: Context, st: dict[str, Intervals] | None = N
 
 
 def _match_times(log: LogArrays, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Time from each event ``a`` to the event ``b`` of the same person and episode (NaN if none)."""
+    """Time from each event ``a`` to the first event ``b`` of the same episode (NaN if none)."""
     if len(a) == 0:
         return np.zeros(0)
-    kb = _key(log.person[b], log.episode[b])
-    order = np.argsort(kb, kind="stable")
-    kb = kb[order]
-    ka = _key(log.person[a], log.episode[a])
-    if len(kb) == 0:
-        return np.full(len(a), np.nan)
-    pos = np.minimum(np.searchsorted(kb, ka), len(kb) - 1)
-    hit = kb[pos] == ka
-    return np.where(hit, log.time[b][order][pos] - log.time[a], np.nan)
+    bi = _first_by_row(log, b)[log.row[a]]
+    return np.where(bi >= 0, log.time[np.maximum(bi, 0)] - log.time[a], np.nan)
 
 
 def daily(log: LogArrays, ctx: Context, st: dict[str, Intervals] | None = None) -> dict[str, np.ndarray]:
