@@ -121,19 +121,21 @@ class ProcessExecutor:
         if self.jobs == 1 or len(units) <= 1:
             return SerialExecutor().map(fn, units, progress, on_result)
         results: list[Any] = [None] * len(units)
-        with ProcessPoolExecutor(max_workers=min(self.jobs, len(units)), initializer=_worker_init) as pool:
+        pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(units)), initializer=_worker_init)
+        try:
             futures = {pool.submit(fn, u): i for i, u in enumerate(units)}
-            try:
-                for fut in as_completed(futures):
-                    i = futures[fut]
-                    results[i] = fut.result()
-                    _done(i, results[i], progress, on_result)
-            except BaseException:
-                # Stop the workers now rather than after their current replication (results are discarded).
-                # Futures are not cancelled one by one: that races with the pool marking them broken.
-                for proc in list((getattr(pool, "_processes", None) or {}).values()):
-                    proc.terminate()
-                raise
+            for fut in as_completed(futures):
+                i = futures[fut]
+                results[i] = fut.result()
+                _done(i, results[i], progress, on_result)
+        except BaseException:
+            # Stop the workers now rather than after their current replication, and drop the queued ones
+            # (results are discarded): also when the interrupt came while the work was being submitted.
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                proc.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
         return results
 
 
