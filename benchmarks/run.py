@@ -361,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ratio: Vestfold baseline (run_unit) vs reference SimPy pathway, {rounds} rounds", flush=True)
         results["ratio"] = part_ratio(rounds)
     if "scale" in parts:
-        n = 1 if args.quick else 3
+        n = 1 if args.quick else 5
         print(f"scale: 1x, 4x, 16x Vestfold population, {n} rounds", flush=True)
         results["scale"] = part_scale(n)
     if "national" in parts:
