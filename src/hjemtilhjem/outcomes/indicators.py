@@ -92,11 +92,26 @@ def _key(person: np.ndarray, episode: np.ndarray) -> np.ndarray:
     return person.astype(np.int64) * 65536 + episode.astype(np.int64)
 
 
+def _first_at(keys: np.ndarray, size: int) -> np.ndarray:
+    """``table[k]`` = position of the first ``k`` in ``keys`` (-1 when none), for keys in ``[0, size)``.
+
+    Linear time. The model never repeats a key (an episode opens and closes a state once, a person
+    dies once), so one scatter does; a repeated key, in a hand-made log, takes the slower exact way.
+    """
+    table = np.full(size, -1, dtype=np.int64)
+    pos = np.arange(len(keys), dtype=np.int64)
+    table[keys] = pos
+    if np.count_nonzero(table >= 0) < len(keys):
+        table[:] = len(keys)
+        np.minimum.at(table, keys, pos)
+        table[table == len(keys)] = -1
+    return table
+
+
 def _first_by_row(log: LogArrays, events: np.ndarray) -> np.ndarray:
     """For each episode row of the log, the index of its first event among ``events`` (-1 when none)."""
-    first = np.full(int(log.row.max()) + 1 if len(log) else 0, -1, dtype=np.int64)
-    first[log.row[events][::-1]] = events[::-1]  # the earliest event of each row is written last
-    return first
+    at = _first_at(log.row[events], int(log.row.max()) + 1 if len(log) else 0)
+    return np.where(at >= 0, events[np.maximum(at, 0)] if len(events) else -1, -1)
 
 
 def _pair(open_mask: np.ndarray, close_mask: np.ndarray, log: LogArrays, run_end: float,
@@ -209,11 +224,12 @@ def _readmitted(log: LogArrays, idx: np.ndarray, days: float) -> np.ndarray:
 def _death_time(log: LogArrays, who: np.ndarray) -> np.ndarray:
     """Time of death of each person in ``who`` (inf when the log has none; background users: inf).
 
-    Pathway person ids are 0, 1, 2, ... (arrival order), so a table indexed by id finds them without a sort.
+    Pathway person ids are 0, 1, 2, ... (arrival order, as the model writes them), so a table indexed by
+    id finds them without a sort; the table is as long as the largest id.
     """
     d = np.flatnonzero((log.kind == Kind.DEATH) & (log.person >= 0))
-    table = np.full(int(log.person[d].max()) + 1 if len(d) else 0, np.inf)
-    table[log.person[d][::-1]] = log.time[d][::-1]  # a person's first death is written last
+    at = _first_at(log.person[d], int(log.person[d].max()) + 1 if len(d) else 0)
+    table = np.where(at >= 0, log.time[d][np.maximum(at, 0)] if len(d) else np.inf, np.inf)
     out = np.full(len(who), np.inf)
     known = (who >= 0) & (who < len(table))
     out[known] = table[who[known]]
