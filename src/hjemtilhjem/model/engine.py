@@ -324,8 +324,9 @@ class Simulation:
         self._buckets: list[tuple[array[float], array[int], list[Any], list[Any]] | None] = \
             [None] * (int(self.until * per_day) + 1)
         # Ends of municipal stays (months to years ahead, most of the pending entries) wait as three plain
-        # columns per slot (time, id, stay code) and become calendar tuples only when their slot starts, so
-        # they hold no Python objects meanwhile.
+        # columns per day (time, id, stay code), kept at the day's first slot, and become calendar tuples
+        # when that slot starts, so they hold no Python objects meanwhile. Per day, not per slot: the
+        # columns' ends, where the next stay is appended, then fit in the CPU cache at any population.
         self._stay_buckets: list[tuple[array[float], array[int], array[int]] | None] = [None] * len(self._buckets)
         # _ended[eid] = 1 once the municipal stay started from episode row ``eid`` has ended (grown on demand)
         self._ended = bytearray(1 << 16)
@@ -349,12 +350,12 @@ class Simulation:
                 cols[3].append(payload)
 
     def _at_stay_end(self, delay: float, code: int) -> None:
-        """``_at(delay, self._stay_end, code)``, kept in the slot's columns until the slot starts."""
+        """``_at(delay, self._stay_end, code)``, kept in the day's columns until the day starts."""
         env = self.env
         t = env._now + delay
         eid = next(env._eid)
         if t < self.until:
-            b = int(t * self._slots_per_day)
+            b = int(t) * self._slots_per_day  # the first slot of the day
             if b <= self._slot:
                 heappush(env._queue, (t, NORMAL, eid, self._stay_end, code))  # type: ignore[arg-type,misc]
             else:
