@@ -183,3 +183,29 @@ def test_cli_run_writes_a_complete_results_folder(tiny_path: Path, tmp_path: Pat
     # a second run never overwrites the first
     assert main(["run", str(tiny_path), "-r", "2", "--out", str(out), "-q"]) == 0
     assert len(list(out.iterdir())) == 2
+
+
+@pytest.mark.parametrize("scenario", ["tiny", "vestfold_short"])
+def test_time_slots_of_the_calendar_do_not_change_the_log(scenario: str, tiny, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hjemtilhjem.model import engine
+
+    s = tiny if scenario == "tiny" else load_scenario(
+        Path(__file__).resolve().parent.parent / "scenarios/vestfold/baseline.toml",
+        ["scenario.warmup_days=30", "scenario.horizon_days=60"]).scenario
+    original = engine.Simulation._init_calendar
+    logs = []
+    for per_day in (1, 4, 16):
+        def init(self: engine.Simulation, per_day: int = per_day) -> None:
+            original(self)
+            self._slots_per_day = per_day
+            self._buckets = [None] * (int(self.until * per_day) + 1)
+            self._stay_buckets = [None] * len(self._buckets)
+
+        monkeypatch.setattr(engine.Simulation, "_init_calendar", init)
+        sim = engine.Simulation(s, 0)
+        assert sim._slots_per_day == per_day
+        logs.append(sim.run().log)
+    assert len(logs[0]) > 1000
+    for other in logs[1:]:
+        for name in ("time", "person", "episode", "kind", "extra", "row"):
+            assert np.array_equal(getattr(logs[0], name), getattr(other, name)), name
