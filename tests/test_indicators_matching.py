@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from hjemtilhjem.eventlog import EventLog, Kind, Place
-from hjemtilhjem.outcomes.indicators import _death_time, _first_at, stays
+from hjemtilhjem.outcomes.indicators import _death_table, _death_time, _first_at, stays
 
 
 def test_first_at_gives_the_position_of_each_keys_first_occurrence() -> None:
@@ -32,4 +32,5 @@ def test_stays_pair_interleaved_episodes_and_take_the_first_close() -> None:
     assert h.end.tolist() == [3.0, 5.0, 10.0]
     assert h.closed.tolist() == [True, True, False]
     assert h.extra.tolist() == [Place.HOME, Place.DEAD, -1]
-    assert _death_time(arrays, np.array([1, 0, 2, -5, 99])).tolist() == [5.0, np.inf, np.inf, np.inf, np.inf]
+    deaths = _death_table(arrays)
+    assert _death_time(deaths, np.array([1, 0, 2, -5, 99])).tolist() == [5.0, np.inf, np.inf, np.inf, np.inf]

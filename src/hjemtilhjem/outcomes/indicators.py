@@ -221,27 +221,31 @@ def _readmitted(log: LogArrays, idx: np.ndarray, days: float) -> np.ndarray:
     return days_to_readmission(log, idx) <= days
 
 
-def _death_time(log: LogArrays, who: np.ndarray) -> np.ndarray:
-    """Time of death of each person in ``who`` (inf when the log has none; background users: inf).
+def _death_table(log: LogArrays) -> np.ndarray:
+    """Time of each pathway person's first death, indexed by person id (inf: no death in the log).
 
     Pathway person ids are 0, 1, 2, ... (arrival order, as the model writes them), so a table indexed by
     id finds them without a sort; the table is as long as the largest id.
     """
     d = np.flatnonzero((log.kind == Kind.DEATH) & (log.person >= 0))
     at = _first_at(log.person[d], int(log.person[d].max()) + 1 if len(d) else 0)
-    table = np.where(at >= 0, log.time[d][np.maximum(at, 0)] if len(d) else np.inf, np.inf)
+    return np.where(at >= 0, log.time[d][np.maximum(at, 0)] if len(d) else np.inf, np.inf)
+
+
+def _death_time(deaths: np.ndarray, who: np.ndarray) -> np.ndarray:
+    """Time of death of each person in ``who`` from :func:`_death_table` (inf: none; background users: inf)."""
     out = np.full(len(who), np.inf)
-    known = (who >= 0) & (who < len(table))
-    out[known] = table[who[known]]
+    known = (who >= 0) & (who < len(deaths))
+    out[known] = deaths[who[known]]
     return out
 
 
-def _death_within(log: LogArrays, idx: np.ndarray, days: float) -> np.ndarray:
-    dt = _death_time(log, log.person[idx]) - log.time[idx]
+def _death_within(log: LogArrays, idx: np.ndarray, days: float, deaths: np.ndarray) -> np.ndarray:
+    dt = _death_time(deaths, log.person[idx]) - log.time[idx]
     return (dt > 0) & (dt <= days)
 
 
-def _home_days(log: LogArrays, idx: np.ndarray, st: dict[str, Intervals], run_end: float,
+def _home_days(log: LogArrays, idx: np.ndarray, st: dict[str, Intervals], deaths: np.ndarray,
                days: float = 90.0) -> np.ndarray:
     """Days alive and not in hospital, KAD, short-term, rehab or long-term care after each discharge."""
     if len(idx) == 0:
@@ -270,7 +274,7 @@ def _home_days(log: LogArrays, idx: np.ndarray, st: dict[str, Intervals], run_en
     j = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(first - lo, counts)
     ov = np.clip(np.minimum(e[j], t0[rows] + days) - np.maximum(s[j], t0[rows]), 0.0, None)
     away = np.bincount(rows, weights=ov, minlength=len(idx))
-    died = _death_time(log, who)
+    died = _death_time(deaths, who)
     dead = np.where(died < t0 + days, np.clip(t0 + days - died, 0.0, days), 0.0)
     # a stay cut by death ends at the death, so away-time and dead-time do not overlap
     return np.clip(days - away - dead, 0.0, days)
@@ -341,10 +345,11 @@ def indicators(log: LogArrays, ctx: Context, st: dict[str, Intervals] | None = N
     out["readmission_30d"] = _share(float(readm.sum()), len(readm))
     is75 = np.isin(log.band[not_lt], old75)
     out["readmission_30d_75plus"] = _share(float(readm[is75].sum()), int(is75.sum()))
-    dead30 = _death_within(log, dis, 30.0)
+    deaths = _death_table(log)  # shared by 30-day mortality and days at home
+    dead30 = _death_within(log, dis, 30.0, deaths)
     out["mortality_30d"] = _share(float(dead30.sum()), len(dis))
     dis90 = _discharges(log, w0, run_end - 90.0)
-    home = _home_days(log, dis90, st, run_end)
+    home = _home_days(log, dis90, st, deaths)
     out["home_days_90"] = float(home.mean()) if len(home) else float("nan")
 
     # short-term wait (pathway patients), KAD
