@@ -48,16 +48,22 @@ def executor_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://host:8786")
 
 
-def add_run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--replications", "-r", type=_positive_int, default=None, help="replications (default: scenario)")
+def add_run_options(p: argparse.ArgumentParser, per_point: bool = False) -> None:
+    """Options of a batch of replications: ``run`` and ``compare``, or with ``per_point`` a ``sweep``
+    (the same settings at every point of its design, checkpoints under ``--out``, no report)."""
+    p.add_argument("--replications", "-r", type=_positive_int, default=None,
+                   help="replications per point" if per_point else "replications (default: scenario)")
     p.add_argument("--seed", type=_seed, default=None, help="base seed (default: scenario)")
     executor_options(p)
-    p.add_argument("--out", default="results", help="folder for results (default: results)")
+    p.add_argument("--out", default="results", help="folder for results and checkpoints (default: results)"
+                   if per_point else "folder for results (default: results)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE",
-                   help="override one scenario value, validated like the file (repeatable)")
+                   help="override one scenario value at every point (repeatable)" if per_point
+                   else "override one scenario value, validated like the file (repeatable)")
     p.add_argument("--no-parameter-uncertainty", action="store_true",
                    help="use the point value of every intervention effect")
-    p.add_argument("--lang", choices=("nb", "en"), default="nb", help="report language (default: nb)")
+    if not per_point:
+        p.add_argument("--lang", choices=("nb", "en"), default="nb", help="report language (default: nb)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 

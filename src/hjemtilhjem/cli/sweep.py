@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 from ..experiment.sweep import SweepError, SweepResults, checkpoint_folder, sweep
 from ..scenario.loader import load_scenario
-from .common import UsageError, _positive_int, _seed, command_line, executor_options, fmt
+from .common import UsageError, _positive_int, add_run_options, command_line, fmt
 
 #: indicators shown in the sweep table on stdout (every indicator is in sweep.csv)
 SHOWN = ("delayed_days", "readmission_30d", "bed_occupancy", "corridor_patient_days")
@@ -27,16 +27,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="a scenario key and its values, or a numeric range low:high (repeatable)")
     p.add_argument("--samples", type=_positive_int, default=None, metavar="N",
                    help="Latin hypercube points over the low:high ranges")
-    p.add_argument("--replications", "-r", type=_positive_int, default=None, help="replications per point")
-    p.add_argument("--seed", type=_seed, default=None, help="base seed (default: scenario)")
-    executor_options(p)
-    p.add_argument("--out", default="results", help="folder for results and checkpoints (default: results)")
-    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE",
-                   help="override one scenario value at every point (repeatable)")
-    p.add_argument("--no-parameter-uncertainty", action="store_true",
-                   help="use the point value of every intervention effect")
+    add_run_options(p, per_point=True)
     p.add_argument("--keep-checkpoints", action="store_true", help="keep the unit files after the sweep completes")
-    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(func=main)
 
 
