@@ -30,14 +30,20 @@ def _inside(theory: float, values: list[float], what: str) -> None:
     assert lo <= theory <= hi, f"{what}: theory {theory:.5g} outside 99% CI [{lo:.5g}, {hi:.5g}] (mean {m:.5g})"
 
 
-@pytest.mark.parametrize(("c", "stay_mean", "lam"), [(10, 4.0, 2.0), (3, 1.2, 2.0)])
-def test_mmc_short_term_wait_matches_erlang_c(c: int, stay_mean: float, lam: float) -> None:
+def _mmc_runs(c: int, stay_mean: float, lam: float, horizon_days: float, replications: int) -> list:
+    """Replications of the M/M/c short-term queue; the mean wait and P(wait > 0) checked against Erlang C."""
     s = theory_scenario(lam_per_day=lam, short_term_beds=c,
                         short_term_stay={"dist": "exponential", "mean": stay_mean},
-                        horizon_days=3000, warmup_days=100, replications=10)
+                        horizon_days=horizon_days, warmup_days=100, replications=replications)
     runs = replicate(s)
     _inside(mmc_wait(lam, stay_mean, c), [r[0]["short_term_wait"] for r in runs], f"M/M/{c} mean wait (days)")
     _inside(erlang_c(c, lam * stay_mean), [r[0]["share_delayed"] for r in runs], f"M/M/{c} P(wait > 0)")
+    return runs
+
+
+@pytest.mark.parametrize(("c", "stay_mean", "lam"), [(10, 4.0, 2.0), (3, 1.2, 2.0)])
+def test_mmc_short_term_wait_matches_erlang_c(c: int, stay_mean: float, lam: float) -> None:
+    runs = _mmc_runs(c, stay_mean, lam, horizon_days=3000, replications=10)
     # the hospital holds each patient for LOS + wait: L = lambda (E[LOS] + Wq)
     _inside(lam * (5.0 + mmc_wait(lam, stay_mean, c)), [r[0]["hospital_occupied_beds"] for r in runs],
             f"M/M/{c}: hospital occupancy")
@@ -93,9 +99,4 @@ def test_erlang_c_helper_against_known_values() -> None:
 @pytest.mark.parametrize(("c", "stay_mean", "lam"), [(10, 4.0, 2.0), (1, 0.4, 2.0), (20, 9.0, 2.0)])
 def test_mmc_precise(c: int, stay_mean: float, lam: float) -> None:
     """Longer runs, more replications: the Erlang C wait to within a few per cent."""
-    s = theory_scenario(lam_per_day=lam, short_term_beds=c,
-                        short_term_stay={"dist": "exponential", "mean": stay_mean},
-                        horizon_days=3650, warmup_days=100, replications=40)
-    runs = replicate(s)
-    _inside(mmc_wait(lam, stay_mean, c), [r[0]["short_term_wait"] for r in runs], f"M/M/{c} mean wait (days)")
-    _inside(erlang_c(c, lam * stay_mean), [r[0]["share_delayed"] for r in runs], f"M/M/{c} P(wait > 0)")
+    _mmc_runs(c, stay_mean, lam, horizon_days=3650, replications=40)
