@@ -135,11 +135,6 @@ def _color(i: int) -> str:
     return COLORS[i % len(COLORS)]
 
 
-def _label_case(s: str) -> str:
-    """Lower-case the first letter of a label for use inside a sentence ("KAD-..." stays)."""
-    return s[0].lower() + s[1:] if len(s) > 1 and s[1].islower() else s
-
-
 # ----------------------------------------------------------------------------------------- occupancy
 def _occupancy(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
     with_daily = [s for s in data.scenarios if "hospital_occupancy" in s.daily]
