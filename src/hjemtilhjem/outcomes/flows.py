@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..eventlog import Kind, LogArrays, Place, Route
-from .indicators import Context, days_to_readmission
+from .indicators import Context, _discharges, days_to_readmission
 
 __all__ = ["FLOW_KEYS", "CURVE_DAYS", "flows"]
 
@@ -61,8 +61,8 @@ def flows(log: LogArrays, ctx: Context, groups: list[str]) -> dict[str, float]:
     out = {key: out[key] / yrs for key in FLOW_KEYS}
 
     # cumulative share readmitted by day d, among discharges with full 30-day follow-up
-    dis = np.flatnonzero((k == Kind.HOSP_LEAVE) & (x != Place.DEAD) & (x != Place.LONG_TERM) & (log.person >= 0)
-                         & (t >= w0) & (t <= w1 - CURVE_DAYS))
+    dis = _discharges(log, w0, w1 - CURVE_DAYS)
+    dis = dis[(x[dis] != Place.LONG_TERM) & (log.person[dis] >= 0)]
     wait = days_to_readmission(log, dis)
     days = np.arange(CURVE_DAYS + 1, dtype=float)
     group = log.group[dis]
