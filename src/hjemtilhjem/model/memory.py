@@ -11,23 +11,20 @@ reuse. Peak memory is unchanged; the process keeps its peak until it exits.
 from __future__ import annotations
 
 import ctypes
+import functools
 import sys
 
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
-_state: list[bool] = []
 
 
+@functools.cache
 def retain_freed_memory() -> bool:
-    """Ask glibc's malloc to keep freed memory in the process; ``False`` where that is not possible."""
-    if _state:
-        return _state[0]
-    ok = False
-    if sys.platform.startswith("linux"):
-        try:
-            mallopt = ctypes.CDLL(None).mallopt
-            ok = mallopt(_M_MMAP_THRESHOLD, 1 << 30) == 1 and mallopt(_M_TRIM_THRESHOLD, (1 << 31) - 1) == 1
-        except (OSError, AttributeError):
-            ok = False
-    _state.append(ok)
-    return ok
+    """Ask glibc's malloc to keep freed memory in the process (once); ``False`` where that is not possible."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(_M_MMAP_THRESHOLD, 1 << 30) == 1 and mallopt(_M_TRIM_THRESHOLD, (1 << 31) - 1) == 1)
