@@ -10,7 +10,6 @@ independent means when the scenarios share most of their randomness.
 from __future__ import annotations
 
 import importlib
-import json
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -24,7 +23,17 @@ from ..outcomes.labels import BETTER, LABELS
 from ..scenario.loader import LoadedScenario, ScenarioError
 from ..scenario.schema import Scenario
 from .precision import PrecisionRule, run_until_precise
-from .results import RunResults, _as_loaded, _clean, _write_csv, atomic_folder, manifest_base, slug, write_into
+from .results import (
+    RunResults,
+    _as_loaded,
+    _clean,
+    _write_csv,
+    _write_json,
+    atomic_folder,
+    manifest_base,
+    slug,
+    write_into,
+)
 from .runner import Executor, ReplicationOutput, WorkUnit, make_executor, progress_bar, run_unit, session
 from .stats import paired_difference, summary
 
@@ -185,8 +194,7 @@ class Comparison:
         with folder as tmp:
             for r in self.results:
                 write_into(r, tmp / self.folders()[r.name])
-            (tmp / "comparison.json").write_text(json.dumps(self.document(), indent=2, ensure_ascii=False) + "\n",
-                                                 encoding="utf-8")
+            _write_json(tmp / "comparison.json", self.document())
             _write_csv(tmp / "comparison.csv", self.rows())
             (tmp / "figures").mkdir(exist_ok=True)
             if report:

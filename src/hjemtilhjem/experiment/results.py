@@ -192,6 +192,10 @@ class RunResults:
         return write_folder(self, out, extra)
 
 
+def _write_json(path: Path, doc: Any) -> None:
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def _write_csv(path: Path, rows: Sequence[dict[str, Any]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as fh:
         if not rows:
@@ -248,8 +252,7 @@ def write_folder(results: RunResults, out: str | Path = "results",
 def write_into(results: RunResults, folder: Path) -> None:
     """Write ``summary.json``, ``replications.csv``, ``daily.csv`` and ``scenario.resolved.toml`` into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "summary.json").write_text(json.dumps(results.summary(), indent=2, ensure_ascii=False) + "\n",
-                                         encoding="utf-8")
+    _write_json(folder / "summary.json", results.summary())
     _write_csv(folder / "replications.csv", results.replication_rows())
     _write_csv(folder / "daily.csv", results.daily_rows())
     (folder / "scenario.resolved.toml").write_text(results.loaded.resolved_toml(), encoding="utf-8")

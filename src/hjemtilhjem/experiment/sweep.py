@@ -33,7 +33,7 @@ import tomli_w
 from .. import __version__
 from ..outcomes.labels import LABELS
 from ..scenario.loader import LoadedScenario, ScenarioError, load_scenario
-from .results import _clean, _write_csv, atomic_folder, manifest_base, slug
+from .results import _clean, _write_csv, _write_json, atomic_folder, manifest_base, slug
 from .runner import Executor, ReplicationOutput, WorkUnit, make_executor, progress_bar, run_unit, session
 from .stats import summary
 
@@ -322,8 +322,7 @@ class SweepResults:
         """
         folder = atomic_folder(out, f"{slug(self.name)}-sweep")
         with folder as tmp:
-            (tmp / "sweep.json").write_text(json.dumps(self.document(), indent=2, ensure_ascii=False) + "\n",
-                                            encoding="utf-8")
+            _write_json(tmp / "sweep.json", self.document())
             _write_csv(tmp / "sweep.csv", self.rows())
             _write_csv(tmp / "replications.csv", self.replication_rows())
             (tmp / "scenario.resolved.toml").write_text(self.base.resolved_toml(), encoding="utf-8")
