@@ -1,16 +1,16 @@
 """Build ``scenarios/norway/national.toml``: the whole country as one scenario (speed and scale).
 
-Every municipality of Norway (population 1 January 2025, SSB table 07459 via
-``shared/data/population_municipality_age_2025_2026.csv``) in the Vestfold baseline's age bands,
-with municipal capacities scaled from the Vestfold baseline and one national hospital pool.
+Every municipality of Norway (population 1 January 2025, SSB table 07459 via FHI csdata, from the copy
+the package ships: ``src/hjemtilhjem/data/population_municipality_age_2025_2026.csv``) in the Vestfold
+baseline's age bands, with municipal capacities scaled from the Vestfold baseline and one national hospital pool.
 Groups, services, costs, triage and discharge settings are copied from the Vestfold baseline, so
 the file is standalone (``extends`` would merge the municipality tables by name and keep
 Vestfold's six).
 
 Usage::
 
-    python tools/build_national.py [--csv PATH] [--base scenarios/vestfold/baseline.toml]
-                                   [--out scenarios/norway/national.toml] [--year 2025]
+    .venv/bin/python tools/build_national.py [--csv PATH] [--base scenarios/vestfold/baseline.toml]
+                                             [--out scenarios/norway/national.toml] [--year 2025]
 """
 
 from __future__ import annotations
@@ -19,20 +19,24 @@ import argparse
 import csv
 import sys
 import tomllib
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
+from hjemtilhjem import data
+
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CSV = Path("/work/shared/data/population_municipality_age_2025_2026.csv")
+#: the population CSV shipped inside the package (hjemtilhjem/data/)
+DEFAULT_CSV = data.path(data.POPULATION)
 BANDS = {"0-66": ("0-17", "18-66"), "67-74": ("67-74",), "75-79": ("75-79",), "80+": ("80-84", "85-89", "90+")}
 # capacity field -> what it is scaled by (Vestfold ratio x the municipality's count)
 PER_INHABITANT = ("kad_beds", "home_care_clients")
 PER_80PLUS = ("short_term_beds", "rehab_beds", "long_term_beds")
 
 
-def read_population(path: Path, year: int) -> list[dict[str, Any]]:
+def read_population(path: Path | Traversable, year: int) -> list[dict[str, Any]]:
     """Municipalities of ``year`` with their population in the model's bands, in file order."""
     rows = []
     with path.open(encoding="utf-8") as f:
@@ -51,7 +55,7 @@ def read_population(path: Path, year: int) -> list[dict[str, Any]]:
     return rows
 
 
-def build(csv_path: Path, base_path: Path, year: int) -> str:
+def build(csv_path: Path | Traversable, base_path: Path, year: int) -> str:
     base = tomllib.loads(base_path.read_text(encoding="utf-8"))
     munis = read_population(csv_path, year)
     vf = base["municipality"]
@@ -113,7 +117,7 @@ def build(csv_path: Path, base_path: Path, year: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--csv", type=Path, default=DEFAULT_CSV)
+    ap.add_argument("--csv", type=Path, default=DEFAULT_CSV, help="population CSV (default: the packaged copy)")
     ap.add_argument("--base", type=Path, default=ROOT / "scenarios/vestfold/baseline.toml")
     ap.add_argument("--out", type=Path, default=ROOT / "scenarios/norway/national.toml")
     ap.add_argument("--year", type=int, default=2025)

@@ -1,10 +1,11 @@
 """Build the baselines of other health communities from SSB population figures and the Vestfold baseline.
 
-    python tools/build_scenarios.py            # writes scenarios/vestre_viken/ and scenarios/sogn_og_fjordane/
-    python tools/build_scenarios.py --check    # also checks the Vestfold baseline's populations against the CSV
+    .venv/bin/python tools/build_scenarios.py          # writes scenarios/vestre_viken/ and scenarios/sogn_og_fjordane/
+    .venv/bin/python tools/build_scenarios.py --check  # also checks the Vestfold populations against the CSV
 
-Populations: 1 January 2025, SSB table 07459 via FHI csdata (shared/data/population_municipality_age_2025_2026.csv),
-summed into the model's bands 0-66, 67-74, 75-79, 80+. Everything else comes from the calibrated Vestfold baseline
+Populations: 1 January 2025, SSB table 07459 via FHI csdata, from the copy the package ships
+(src/hjemtilhjem/data/population_municipality_age_2025_2026.csv, sources in its README.md), summed into the model's
+bands 0-66, 67-74, 75-79, 80+. Everything else comes from the calibrated Vestfold baseline
 (patient groups, municipal services, triage, costs), with capacities scaled by documented ratios:
 
 * KAD beds: regional density of reported KAD places per inhabitant (H-KAD22 tabell 1): Sør-Øst 350 / 3,076,276
@@ -29,13 +30,14 @@ import math
 import re
 import sys
 import tomllib
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from hjemtilhjem import data
+
 ROOT = Path(__file__).resolve().parents[1]
-_CSV = "population_municipality_age_2025_2026.csv"
-#: shared/data beside the repository (as in CI), else the workplace's copy
-DATA = next((p for p in (ROOT.parent / "shared" / "data" / _CSV, Path("/work/shared/data") / _CSV) if p.exists()),
-            ROOT.parent / "shared" / "data" / _CSV)
+#: the population CSV shipped inside the package (hjemtilhjem/data/)
+DATA = data.path(data.POPULATION)
 VESTFOLD = ROOT / "scenarios" / "vestfold" / "baseline.toml"
 BANDS = ("0-66", "67-74", "75-79", "80+")
 
@@ -99,7 +101,7 @@ COMMUNITIES = {
 }
 
 
-def read_population(path: Path = DATA, year: str = "2025") -> dict[str, tuple[str, dict[str, int]]]:
+def read_population(path: Path | Traversable = DATA, year: str = "2025") -> dict[str, tuple[str, dict[str, int]]]:
     """``number -> (name, {band: inhabitants})`` for every municipality in ``year``."""
     out = {}
     with path.open(encoding="utf-8") as fh:
@@ -244,7 +246,7 @@ def check_vestfold(pop: dict, base: dict) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--data", type=Path, default=DATA, help="population CSV (default: the copy the package ships)")
     ap.add_argument("--check", action="store_true", help="check the Vestfold baseline's populations against the CSV")
     args = ap.parse_args(argv)
     pop = read_population(args.data)
