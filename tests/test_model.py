@@ -192,16 +192,9 @@ def test_time_slots_of_the_calendar_do_not_change_the_log(scenario: str, tiny, m
     s = tiny if scenario == "tiny" else load_scenario(
         Path(__file__).resolve().parent.parent / "scenarios/vestfold/baseline.toml",
         ["scenario.warmup_days=30", "scenario.horizon_days=60"]).scenario
-    original = engine.Simulation._init_calendar
     logs = []
     for per_day in (1, 4, 16):
-        def init(self: engine.Simulation, per_day: int = per_day) -> None:
-            original(self)
-            self._slots_per_day = per_day
-            self._buckets = [None] * (int(self.until * per_day) + 1)
-            self._stay_buckets = [None] * len(self._buckets)
-
-        monkeypatch.setattr(engine.Simulation, "_init_calendar", init)
+        monkeypatch.setattr(engine, "slots_per_day", lambda population, per_day=per_day: per_day)
         sim = engine.Simulation(s, 0)
         assert sim._slots_per_day == per_day
         logs.append(sim.run().log)

@@ -1,0 +1,177 @@
+"""The event kernel: the only module that touches SimPy's internals.
+
+The pathway's steps are not SimPy processes: each is a calendar entry ``(time, NORMAL, id, fn, payload)``
+in SimPy's own heap, with the time, priority and id a ``Timeout`` would get, so events happen in exactly
+SimPy's order without an ``Event`` object per step; ordinary SimPy processes still run on the same
+calendar. This relies on how SimPy 4 keeps its queue (``Environment._queue``: a heap of
+``(time, priority, id, event)``; ``_eid``: a counter; ``_now``). The layout is checked when this module is
+imported, so an incompatible SimPy fails at once with a clear message instead of giving wrong results.
+
+Entries beyond the current time slot wait in columns, one set per slot ("buckets"), and join SimPy's heap
+when the clock reaches their slot: the heap then holds one slot's events instead of every pending stay
+(tens of thousands of long-term and home-care stays at national scale), and its cost per event does not
+grow with the population. A waiting entry is a time and an id in plain arrays plus a callback and its
+payload, not a tuple with a float and an int of its own: at 16 times Vestfold's population those three
+objects per entry, made days before and touched again when the slot came, were out of the CPU's caches.
+Entries at or after the end of the run are never processed and are not kept.
+"""
+
+from __future__ import annotations
+
+import itertools
+from array import array
+from collections.abc import Callable
+from heapq import heapify, heappop, heappush
+from itertools import repeat
+from typing import Any
+
+import simpy
+from simpy.events import NORMAL
+
+__all__ = ["Kernel", "check_simpy_layout", "slots_per_day", "SIMPY_SUPPORTED"]
+
+#: SimPy versions whose queue layout the kernel was written for (pinned in pyproject.toml)
+SIMPY_SUPPORTED = ">=4.1,<5"
+
+
+def check_simpy_layout() -> None:
+    """Raise ImportError unless SimPy keeps its calendar as the kernel expects."""
+    problem = None
+    try:
+        env = simpy.Environment()
+        ev = env.timeout(1.5)
+        queue = getattr(env, "_queue", None)
+        if not isinstance(queue, list) or len(queue) != 1:
+            problem = "Environment._queue is not a list holding the scheduled events"
+        elif not isinstance(getattr(env, "_eid", None), itertools.count):
+            problem = "Environment._eid is not an itertools.count"
+        elif not isinstance(getattr(env, "_now", None), (int, float)):
+            problem = "Environment._now is missing"
+        else:
+            entry = queue[0]
+            if not (isinstance(entry, tuple) and len(entry) == 4 and entry[0] == 1.5 and entry[1] == NORMAL
+                    and isinstance(entry[2], int) and entry[3] is ev):
+                problem = f"a queue entry is {entry!r}, not (time, priority, id, event)"
+    except Exception as exc:  # noqa: BLE001 - any failure here means the layout is not the expected one
+        problem = f"{exc.__class__.__name__}: {exc}"
+    if problem:
+        raise ImportError(f"hjemtilhjem needs SimPy {SIMPY_SUPPORTED} (its event kernel reads SimPy's queue); "
+                          f"SimPy {getattr(simpy, '__version__', '?')} is installed and differs: {problem}")
+
+
+check_simpy_layout()
+
+
+def slots_per_day(population: float) -> int:
+    """Calendar slots a day: a few hundred events per slot (1 for Vestfold's 258,000 inhabitants, 16 for
+    Norway)."""
+    per_day = 1
+    while per_day < 256 and population / (per_day * 2) >= 180_000:
+        per_day *= 2
+    return per_day
+
+
+class Kernel:
+    """Calendar methods of :class:`~hjemtilhjem.model.engine.Simulation` (a mixin).
+
+    Needs ``env``, ``until``, ``log`` and the callback ``_stay_end`` on the simulation.
+    """
+
+    env: simpy.Environment
+    until: float
+    log: Any
+    _stay_end: Callable[[int], None]
+
+    def _init_calendar(self, per_day: int) -> None:
+        self._slots_per_day = per_day
+        self._slot = -1  # the slot whose events are in SimPy's heap
+        self._buckets: list[tuple[array[float], array[int], list[Any], list[Any]] | None] = \
+            [None] * (int(self.until * per_day) + 1)
+        # Ends of municipal stays (months to years ahead, most of the pending entries) wait as three plain
+        # columns per day (time, id, stay code), kept at the day's first slot, and become calendar tuples
+        # when that slot starts, so they hold no Python objects meanwhile. Per day, not per slot: the
+        # columns' ends, where the next stay is appended, then fit in the CPU cache at any population.
+        self._stay_buckets: list[tuple[array[float], array[int], array[int]] | None] = [None] * len(self._buckets)
+
+    def _at(self, delay: float, fn: Callable[[Any], None], payload: Any) -> None:
+        """Call ``fn(payload)`` after ``delay`` days."""
+        env = self.env
+        t = env._now + delay
+        eid = next(env._eid)  # type: ignore[attr-defined]
+        if t < self.until:
+            b = int(t * self._slots_per_day)
+            if b <= self._slot:
+                heappush(env._queue, (t, NORMAL, eid, fn, payload))  # type: ignore[arg-type,misc]
+            else:
+                cols = self._buckets[b]
+                if cols is None:
+                    cols = self._buckets[b] = (array("d"), array("q"), [], [])
+                cols[0].append(t)
+                cols[1].append(eid)
+                cols[2].append(fn)
+                cols[3].append(payload)
+
+    def _at_stay_end(self, delay: float, code: int) -> None:
+        """``_at(delay, self._stay_end, code)``, kept in the day's columns until the day starts."""
+        env = self.env
+        t = env._now + delay
+        eid = next(env._eid)  # type: ignore[attr-defined]
+        if t < self.until:
+            b = int(t) * self._slots_per_day  # the first slot of the day
+            if b <= self._slot:
+                heappush(env._queue, (t, NORMAL, eid, self._stay_end, code))  # type: ignore[arg-type,misc]
+            else:
+                cols = self._stay_buckets[b]
+                if cols is None:
+                    cols = self._stay_buckets[b] = (array("d"), array("q"), array("q"))
+                cols[0].append(t)
+                cols[1].append(eid)
+                cols[2].append(code)
+
+    def _run_calendar(self) -> None:
+        """SimPy's ``Environment.run(until)`` for our entries; native SimPy events still work."""
+        env, until, per_day = self.env, self.until, self._slots_per_day
+        queue, buckets, stay_buckets = env._queue, self._buckets, self._stay_buckets  # type: ignore[attr-defined]
+        seal = self.log.seal
+        n_slots = len(buckets)
+        slot = self._slot
+        while True:
+            if queue:
+                item = queue[0]
+                t = item[0]
+                if int(t * per_day) <= slot:
+                    if t >= until:
+                        break
+                    heappop(queue)
+                    env._now = t
+                    if len(item) == 5:
+                        item[3](item[4])  # type: ignore[misc]
+                    else:  # an ordinary SimPy event (process, timeout...): let SimPy step it
+                        heappush(queue, item)
+                        env.step()
+                    continue
+            # every event of this slot is done: move to the next slot that has any
+            nxt = slot + 1
+            while nxt < n_slots and buckets[nxt] is None and stay_buckets[nxt] is None:
+                nxt += 1
+            if queue:
+                nxt = min(nxt, int(queue[0][0] * per_day))
+            elif nxt >= n_slots:
+                break
+            slot = self._slot = nxt
+            seal()
+            if nxt < n_slots:
+                if (entries := buckets[nxt]) is not None:
+                    queue.extend(zip(entries[0], repeat(NORMAL), entries[1], entries[2], entries[3]))  # type: ignore[arg-type]
+                    buckets[nxt] = None
+                if (cols := stay_buckets[nxt]) is not None:
+                    queue.extend(zip(cols[0], repeat(NORMAL), cols[1], repeat(self._stay_end), cols[2]))  # type: ignore[arg-type]
+                    stay_buckets[nxt] = None
+                heapify(queue)
+        env._now = until
+
+    def _clear_calendar(self) -> None:
+        """Drop pending entries (they hold bound methods of the simulation: reference cycles)."""
+        self.env._queue.clear()  # type: ignore[attr-defined]
+        self._buckets = []
+        self._stay_buckets = []

@@ -1,0 +1,198 @@
+"""Pools of municipal places: request, serve, release; stays; people outside the hospital pathway.
+
+A pool (see :mod:`.network`) has a hard capacity and two FIFO queues: patients waiting in hospital and
+people waiting at home. A free place goes to the hospital queue first when the service gives hospital
+patients priority (``hospital_priority``), otherwise to whoever asked first.
+
+A municipal stay is known by one int, ``eid << pool_bits | pool`` (its episode row and pool), and ends with
+``_stay_end`` unless a readmission or death ended it first (``_ended``).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..eventlog import BACKGROUND_GROUP, Kind, Place
+from ..scenario.calendar import age_low, population_by_band
+from ..scenario.schema import SERVICES, Scenario
+from .draws import DEST, EID, MUNI, STAY, Rec
+from .network import Network
+from .rng import stream
+from .sampling import durations
+
+__all__ = ["Places"]
+
+_SERVICE_REQUEST, _SERVICE_START, _SERVICE_END, _DEATH = (16 * k for k in (
+    Kind.SERVICE_REQUEST, Kind.SERVICE_START, Kind.SERVICE_END, Kind.DEATH))
+
+
+class Places:
+    """Pool methods of :class:`~hjemtilhjem.model.engine.Simulation` (a mixin)."""
+
+    scenario: Scenario
+    network: Network
+    seed: int
+    replication: int
+    until: float
+    env: Any
+    log: Any
+    _ev: Callable[[float, int, int], None]
+    _at: Callable[[float, Callable[[Any], None], Any], None]
+    _at_stay_end: Callable[[float, int], None]
+    _leave: Callable[[Rec], None]
+    _effect: Callable[[Rec, float], Any]
+    _over: dict[int, tuple[float, int, float, int]]
+    _limit: list[int]
+    next_background: int
+
+    def _init_places(self) -> None:
+        net = self.network
+        n = net.n_pools
+        self.cap = [p.capacity for p in net.pools]
+        self.used = [0] * n
+        self.queue_h: list[deque[Any]] = [deque() for _ in range(n)]  # waiting in hospital
+        self.queue_o: list[deque[Any]] = [deque() for _ in range(n)]  # waiting at home (background)
+        self.requests = [0] * n  # requests per pool (for the offered load)
+        self.pool_service = [p.service for p in net.pools]
+        self.pool_of = net.pool_of
+        self._pool_bits = max(n - 1, 1).bit_length()
+        self._pool_mask = (1 << self._pool_bits) - 1
+        for day, pool, delta in net.capacity_changes:
+            if day <= 0:
+                self.cap[pool] = max(self.cap[pool] + delta, 0)
+        self.service_cfg = [getattr(self.scenario.services, name) for name in SERVICES]
+        self.priority = [cfg.hospital_priority for cfg in self.service_cfg]
+        self.ends_in_death = [cfg.ends_in_death for cfg in self.service_cfg]
+        self.planning_delay = self.scenario.discharge.planning_delay_days
+        # _ended[eid] = 1 once the municipal stay started from episode row ``eid`` has ended (grown on demand)
+        self._ended = bytearray(1 << 16)
+
+    def _request(self, pool: int, rec: Rec, from_hospital: bool) -> None:
+        now = self.env._now
+        self._ev(now, rec[EID], _SERVICE_REQUEST + self.pool_service[pool])
+        self.requests[pool] += 1
+        if self.used[pool] < self.cap[pool]:
+            self.used[pool] += 1
+            self._grant(pool, rec, from_hospital)
+        else:
+            (self.queue_h if from_hospital else self.queue_o)[pool].append((now, rec))
+            if pool not in self._over and len(self.queue_h[pool]) + len(self.queue_o[pool]) > self._limit[pool]:
+                self._over[pool] = (now, len(self.queue_h[pool]) + len(self.queue_o[pool]), now, self.requests[pool])
+
+    def _grant(self, pool: int, rec: Rec, from_hospital: bool) -> None:
+        if not from_hospital:
+            self._start_service(pool, rec)
+            return
+        delay = self.planning_delay + self._effect(rec, self.env._now).delay_delta
+        if delay > 0:
+            self._at(delay, self._leave, rec)
+        else:
+            self._leave(rec)
+
+    def _release(self, pool: int) -> None:
+        self.used[pool] -= 1
+        self._serve(pool)
+
+    def _change_capacity(self, payload: tuple[int, int]) -> None:
+        pool, delta = payload
+        self.cap[pool] = max(self.cap[pool] + delta, 0)  # a cut never evicts: stays end as planned
+        self._serve(pool)
+
+    def _serve(self, pool: int) -> None:
+        """Give free places to the queues (hospital first when the service gives it priority)."""
+        si = self.pool_service[pool]
+        while self.used[pool] < self.cap[pool]:
+            qh, qo = self.queue_h[pool], self.queue_o[pool]
+            if qh and (self.priority[si] or not qo or qh[0][0] <= qo[0][0]):
+                rec, hosp = qh.popleft()[1], True
+            elif qo:
+                rec, hosp = qo.popleft()[1], False
+            else:
+                return
+            self.used[pool] += 1
+            self._grant(pool, rec, hosp)
+
+    # ------------------------------------------------------------------------------------ stays
+    def _start_service(self, pool: int, rec: Rec) -> None:
+        eid = rec[EID]
+        self._ev(self.env._now, eid, _SERVICE_START + self.pool_service[pool])
+        self._at_stay_end(rec[STAY], eid << self._pool_bits | pool)
+
+    def _stay_of(self, rec: Rec) -> int | None:
+        """The code of the municipal stay this episode led to (started at discharge), if any."""
+        dest = rec[DEST]
+        return None if dest == Place.HOME else rec[EID] << self._pool_bits | self.pool_of[rec[MUNI]][dest]
+
+    def _stay_running(self, code: int) -> bool:
+        eid = code >> self._pool_bits
+        return eid >= len(self._ended) or not self._ended[eid]
+
+    def _stay_service(self, code: int) -> int:
+        return self.pool_service[code & self._pool_mask]
+
+    def _stay_end(self, code: int) -> None:
+        if self._stay_running(code):
+            self._end_stay(code, natural=True)
+
+    def _end_stay(self, code: int, natural: bool) -> None:
+        pool, eid = code & self._pool_mask, code >> self._pool_bits
+        ended = self._ended
+        if eid >= len(ended):
+            ended.extend(bytes(eid + 1 - len(ended) + (1 << 16)))
+        ended[eid] = 1
+        si = self.pool_service[pool]
+        now = self.env._now
+        self._ev(now, eid, _SERVICE_END + si)
+        if natural and self.ends_in_death[si]:
+            self._ev(now, eid, _DEATH + si)
+        self._release(pool)
+
+    # ------------------------------------------------------------------------------------ background
+    def _start_background(self) -> None:
+        """Initial residents and requests from outside the pathway, per municipality x service."""
+        s = self.scenario
+        pop80 = population_by_band(s)[:, [i for i, b in enumerate(s.bands) if age_low(b) >= 80]].sum(axis=1)
+        for mi, m in enumerate(s.municipality):
+            for si, sname in enumerate(SERVICES):
+                cfg = self.service_cfg[si]
+                pool = self.pool_of[mi][si]
+                n0 = int(round(self.cap[pool] * cfg.initial_occupancy))
+                if n0:
+                    rng = stream(self.seed, self.replication, f"initial:{sname}:{m.name}")
+                    stays = durations(cfg.stay_days, rng.random(n0)) * rng.random(n0)
+                    for st in stays.tolist():
+                        rec = self._background_record(mi, st)
+                        self.used[pool] += 1
+                        self._start_service(pool, rec)
+                rate = cfg.other_requests_per_1000_80plus_year * pop80[mi] / 1000.0 / 365.0
+                if rate > 0:
+                    rng = stream(self.seed, self.replication, f"other:{sname}:{m.name}")
+                    n = int(rate * self.until * 1.3) + 32
+                    times = np.cumsum(rng.exponential(1.0 / rate, size=n))
+                    stays = durations(cfg.stay_days, rng.random(n))
+                    keep = times < self.until
+                    # the requests of the whole run, last first, as plain arrays (popped from the end)
+                    todo = (array("d", times[keep][::-1].tobytes()), array("d", stays[keep][::-1].tobytes()))
+                    if todo[0]:
+                        self._at(todo[0][-1], self._background_request, (pool, mi, todo))
+
+    def _background_record(self, mi: int, stay: float) -> Rec:
+        pid = self.next_background
+        self.next_background -= 1
+        return (self.log.new_episode(pid, 1, mi, BACKGROUND_GROUP, 0), stay)
+
+    def _background_request(self, payload: tuple[int, int, tuple[array[float], array[float]]]) -> None:
+        pool, mi, (times, stays) = payload
+        times.pop()
+        stay = stays.pop()
+        self._request(pool, self._background_record(mi, stay), False)
+        if times:
+            self._at(times[-1] - self.env._now, self._background_request, payload)
+
+    def _clear_places(self) -> None:
+        self.queue_h = self.queue_o = []
