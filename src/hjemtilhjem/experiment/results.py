@@ -28,6 +28,7 @@ from ..outcomes.labels import LABELS
 from ..scenario.loader import LoadedScenario, load_scenario
 from ..scenario.schema import Scenario
 from .runner import Executor, ReplicationOutput, make_executor, run_replications
+from .stats import indicator_summary
 from .stats import summary as stat_summary
 from .warmup import warmup_diagnostic
 
@@ -120,11 +121,14 @@ class RunResults:
         return warmup_diagnostic([x for x in series if x is not None], self.scenario.scenario.warmup_days)
 
     def summary(self) -> dict[str, Any]:
-        """The ``summary.json`` document."""
+        """The ``summary.json`` document.
+
+        Indicator CIs are Student t, cut at the range the indicator can take (``ci95_truncated``).
+        """
         keys = list(self.outputs[0].indicators) if self.outputs else []
         ind = {}
         for k in keys:
-            s: dict[str, Any] = stat_summary(self.values(k))
+            s: dict[str, Any] = indicator_summary(k, self.values(k))
             lab = LABELS.get(k)
             if lab:
                 s.update({"unit": lab.unit_en, "label_nb": lab.nb, "label_en": lab.en})
@@ -134,8 +138,9 @@ class RunResults:
             mk = list(self.outputs[0].by_municipality[mname]) if self.outputs else []
             by[mname] = {}
             for k in mk:
-                s = stat_summary(self.municipality_values(mname, k))
-                by[mname][k] = {"mean": s["mean"], "ci95": s["ci95"], "n": s["n"]}
+                s = indicator_summary(k, self.municipality_values(mname, k))
+                by[mname][k] = {"mean": s["mean"], "ci95": s["ci95"], "n": s["n"],
+                                "ci95_truncated": s["ci95_truncated"]}
         params = {}
         for k in (self.outputs[0].parameters if self.outputs else {}):
             params[k] = stat_summary([o.parameters[k] for o in self.outputs])

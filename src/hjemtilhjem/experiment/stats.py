@@ -1,4 +1,10 @@
-"""Summary statistics across replications: mean, sd, 95% CI (Student t), paired differences."""
+"""Summary statistics across replications: mean, sd, 95% CI (Student t), paired differences.
+
+The CI of an indicator is the Student-t interval of the mean, cut at the range the indicator can take
+(:func:`hjemtilhjem.outcomes.labels.bounds`: counts, days, NOK and shares cannot be negative; shares of
+events cannot exceed 1), and marked ``ci95_truncated`` when it was cut. Differences between scenarios
+can be negative and are never cut.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,19 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import stats
 
-__all__ = ["summary", "paired_difference", "t_halfwidth"]
+from ..outcomes.labels import bounds
+
+__all__ = ["summary", "indicator_summary", "paired_difference", "t_halfwidth", "MIN_REPLICATIONS_FOR_CI",
+           "few_replications"]
+
+#: with fewer replications than this a 95% CI means little (t with < 4 degrees of freedom): run, compare,
+#: sweep, calibrate and the report warn
+MIN_REPLICATIONS_FOR_CI = 5
+
+
+def few_replications(n: int) -> bool:
+    """True when ``n`` replications are too few for a 95% CI to mean much."""
+    return n < MIN_REPLICATIONS_FOR_CI
 
 
 def t_halfwidth(values: Sequence[float] | np.ndarray, level: float = 0.95) -> float:
@@ -21,17 +39,36 @@ def t_halfwidth(values: Sequence[float] | np.ndarray, level: float = 0.95) -> fl
     return float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
 
 
-def summary(values: Sequence[float] | np.ndarray, level: float = 0.95) -> dict[str, float | int | list[float]]:
-    """``{"mean", "sd", "ci95", "n"}`` of per-replication values (NaNs are left out)."""
+def summary(values: Sequence[float] | np.ndarray, level: float = 0.95, low: float | None = None,
+            high: float | None = None) -> dict[str, float | int | bool | list[float]]:
+    """``{"mean", "sd", "ci95", "n", "ci95_truncated"}`` of per-replication values (NaNs are left out).
+
+    ``ci95`` is the Student-t interval of the mean; a limit beyond ``low`` / ``high`` (what the quantity
+    can be) is set to that bound and ``ci95_truncated`` is then true.
+    """
     x = np.asarray(values, dtype=float)
     x = x[~np.isnan(x)]
     n = len(x)
     if n == 0:
-        return {"mean": float("nan"), "sd": float("nan"), "ci95": [float("nan"), float("nan")], "n": 0}
+        return {"mean": float("nan"), "sd": float("nan"), "ci95": [float("nan"), float("nan")], "n": 0,
+                "ci95_truncated": False}
     mean = float(x.mean())
     sd = float(x.std(ddof=1)) if n > 1 else float("nan")
     h = t_halfwidth(x, level)
-    return {"mean": mean, "sd": sd, "ci95": [mean - h, mean + h], "n": n}
+    lo, hi = mean - h, mean + h
+    truncated = False
+    if low is not None and lo < low:
+        lo, truncated = low, True
+    if high is not None and hi > high:
+        hi, truncated = high, True
+    return {"mean": mean, "sd": sd, "ci95": [lo, hi], "n": n, "ci95_truncated": truncated}
+
+
+def indicator_summary(key: str, values: Sequence[float] | np.ndarray,
+                      level: float = 0.95) -> dict[str, float | int | bool | list[float]]:
+    """:func:`summary` of an indicator, its CI cut at the range the indicator can take (see the labels)."""
+    low, high = bounds(key)
+    return summary(values, level, low, high)
 
 
 def paired_difference(base: Sequence[float], other: Sequence[float], better: int = 0) -> dict[str, object]:

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["Label", "LABELS", "label", "BETTER", "TEXT", "VERBS", "text", "unit"]
+__all__ = ["Label", "LABELS", "label", "bounds", "BETTER", "TEXT", "VERBS", "text", "unit"]
 
 
 class Label(NamedTuple):
+    """Labels and unit of an indicator, and the range its value can take.
+
+    ``low`` / ``high`` bound what the indicator can be (``None``: unbounded): counts, days, NOK paid
+    and shares cannot be negative; shares of events cannot exceed 1. A 95% CI is cut at these bounds
+    (:func:`hjemtilhjem.experiment.stats.summary`); differences between scenarios are never cut.
+    """
+
     nb: str
     en: str
     unit_nb: str
     unit_en: str
+    low: float | None = 0.0
+    high: float | None = None
 
 
 LABELS: dict[str, Label] = {
-    "readmission_30d": Label("Reinnleggelse innen 30 dager", "Readmission within 30 days", "andel", "share"),
+    "readmission_30d": Label("Reinnleggelse innen 30 dager", "Readmission within 30 days", "andel", "share", high=1.0),
     "bed_occupancy": Label("Beleggsprosent", "Bed occupancy", "andel", "share"),
     "corridor_patient_days": Label("Korridorpasientdøgn", "Corridor patient days", "døgn per år", "days per year"),
     "delayed_days": Label("Liggedøgn for utskrivningsklare", "Delayed discharge days", "døgn per år",
@@ -30,24 +39,28 @@ LABELS: dict[str, Label] = {
                                  "kr per år", "NOK per year"),
     "los_mean": Label("Liggetid", "Length of stay", "døgn", "days"),
     "los_mean_75plus": Label("Liggetid 75+", "Length of stay, 75+", "døgn", "days"),
-    "home_days_90": Label("Dager hjemme (90 dager)", "Days at home (90 days)", "dager", "days"),
-    "mortality_30d": Label("Død innen 30 dager", "Death within 30 days", "andel", "share"),
+    "home_days_90": Label("Dager hjemme (90 dager)", "Days at home (90 days)", "dager", "days",
+                          high=90.0),
+    "mortality_30d": Label("Død innen 30 dager", "Death within 30 days", "andel", "share", high=1.0),
     "short_term_wait": Label("Ventetid korttidsplass", "Wait for a short-term place", "døgn", "days"),
-    "cost_hospital_nok": Label("Kostnader sykehus", "Hospital costs", "kr per år", "NOK per year"),
+    # net of the delayed-day payment received: negative when the payment exceeds the bed-day cost
+    "cost_hospital_nok": Label("Kostnader sykehus", "Hospital costs", "kr per år", "NOK per year", low=None),
     "cost_municipal_nok": Label("Kostnader kommuner", "Municipal costs", "kr per år", "NOK per year"),
-    "cost_intervention_nok": Label("Kostnader tiltak", "Intervention costs", "kr per år", "NOK per year"),
+    # an intervention's costs may be negative (a saving): cost_per_patient_nok and annual_cost_nok have no bound
+    "cost_intervention_nok": Label("Kostnader tiltak", "Intervention costs", "kr per år", "NOK per year",
+                                   low=None),
     "admissions": Label("Sykehusinnleggelser", "Hospital admissions", "per år", "per year"),
     "admissions_per_1000_75plus": Label("Innleggelser per 1000 innbyggere 75+", "Admissions per 1000 aged 75+",
                                         "per 1000 per år", "per 1000 per year"),
     "readmission_30d_75plus": Label("Reinnleggelse innen 30 dager, 75+", "Readmission within 30 days, 75+",
-                                    "andel", "share"),
+                                    "andel", "share", high=1.0),
     "hospital_bed_days": Label("Liggedøgn sykehus", "Hospital bed days", "døgn per år", "days per year"),
     "hospital_occupied_beds": Label("Belagte senger", "Occupied beds", "senger", "beds"),
     "utskrivningsklare_per_1000": Label("Utskrivningsklare opphold per 1000 innbyggere",
                                         "Ready-for-discharge stays per 1000 inhabitants", "per 1000 per år",
                                         "per 1000 per year"),
     "share_delayed": Label("Andel utskrivningsklare med liggedøgn", "Share of ready stays with delay", "andel",
-                           "share"),
+                           "share", high=1.0),
     "delay_per_delayed_stay": Label("Liggedøgn per opphold med forsinkelse", "Delayed days per delayed stay",
                                     "døgn", "days"),
     "kad_admissions_per_1000": Label("KAD-innleggelser per 1000 innbyggere", "KAD admissions per 1000",
@@ -55,7 +68,7 @@ LABELS: dict[str, Label] = {
     "kad_occupancy": Label("Belegg KAD", "KAD occupancy", "andel", "share"),
     "kad_los_mean": Label("Liggetid KAD", "KAD length of stay", "døgn", "days"),
     "short_term_occupancy": Label("Belegg korttidsplasser", "Short-term bed occupancy", "andel", "share"),
-    "deaths_in_hospital_share": Label("Andel døde i sykehus", "Share dying in hospital", "andel", "share"),
+    "deaths_in_hospital_share": Label("Andel døde i sykehus", "Share dying in hospital", "andel", "share", high=1.0),
 }
 
 #: +1 when a higher value is better, -1 when lower is better, 0 when neither.
@@ -70,6 +83,12 @@ BETTER: dict[str, int] = {
     "kad_admissions_per_1000": 0, "kad_occupancy": 0, "kad_los_mean": 0, "short_term_occupancy": 0,
     "deaths_in_hospital_share": -1,
 }
+
+
+def bounds(key: str) -> tuple[float | None, float | None]:
+    """``(low, high)``: the range an indicator's value can take (``(None, None)`` when unknown)."""
+    lab = LABELS.get(key)
+    return (None, None) if lab is None else (lab.low, lab.high)
 
 
 def label(key: str, lang: str = "nb") -> str:
