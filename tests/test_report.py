@@ -124,17 +124,37 @@ def test_readmission_curve_matches_indicator(run_folder: Path) -> None:
     assert day30 == pytest.approx(summary["indicators"]["readmission_30d"]["mean"], rel=1e-9)
 
 
-def test_report_command_regenerates_in_english(run_folder: Path, tmp_path: Path) -> None:
+def test_report_command_writes_english_beside_norwegian(run_folder: Path, tmp_path: Path) -> None:
     folder = tmp_path / "copy"
     shutil.copytree(run_folder, folder)
-    data_before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file() and not p.name.startswith("report")}
+    before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     assert cli_main(["report", str(folder), "--lang", "en"]) == 0
-    html = (folder / "report.html").read_text(encoding="utf-8")
+    html = (folder / "report.en.html").read_text(encoding="utf-8")
+    md = (folder / "report.en.md").read_text(encoding="utf-8")
     _check_self_contained(html)
     assert '<html lang="en">' in html and "Key findings" in html and "Hovedfunn" not in html
-    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()
-            and not p.name.startswith("report")} == data_before, "data files must not change"
+    assert "Key findings" in md and "Hovedfunn" not in md
+    for name in RUN_FIGURES:
+        assert f"](figures/{name}.en.svg)" in md
+        for ext in ("png", "svg"):
+            assert (folder / "figures" / f"{name}.en.{ext}").stat().st_size > 1000
+    after = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert {k: v for k, v in after.items() if k in before} == before, "the nb report, figures and data are kept"
+    assert '<html lang="nb">' in (folder / "report.html").read_text(encoding="utf-8")
     assert not [p for p in folder.rglob(".*tmp*")], "no temporary files left"
+    # and back: the Norwegian report is written to its own names and keeps the English one
+    assert cli_main(["report", str(folder)]) == 0
+    assert (folder / "report.en.md").read_text(encoding="utf-8") == md
+    assert "Hovedfunn" in (folder / "report.md").read_text(encoding="utf-8")
+
+
+def test_run_lang_en_writes_the_english_report(tmp_path: Path) -> None:
+    assert cli_main(["run", str(TINY), "--out", str(tmp_path), "-r", "2", "--quiet", "--executor", "serial",
+                     "--lang", "en"]) == 0
+    (folder,) = [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
+    assert (folder / "report.en.html").is_file() and (folder / "report.en.md").is_file()
+    assert not (folder / "report.html").exists() and not (folder / "report.md").exists()
+    assert (folder / "figures" / "occupancy.en.svg").is_file() and not (folder / "figures" / "occupancy.svg").exists()
 
 
 def test_nb_and_en_differ_in_labels_only(run_folder: Path, tmp_path: Path) -> None:
@@ -142,8 +162,8 @@ def test_nb_and_en_differ_in_labels_only(run_folder: Path, tmp_path: Path) -> No
     for lang in ("nb", "en"):
         folder = tmp_path / lang
         shutil.copytree(run_folder, folder)
-        write_report(folder, lang)
-        texts[lang] = (folder / "report.md").read_text(encoding="utf-8")
+        paths = write_report(folder, lang)
+        texts[lang] = paths["markdown"].read_text(encoding="utf-8")
 
     def numbers(s: str, lang: str) -> list[float]:
         s = s.replace("\u2212", "-")

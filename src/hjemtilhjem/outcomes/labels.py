@@ -173,14 +173,32 @@ TEXT: dict[str, tuple[str, str]] = {
     "report.sources": ("Datakilder", "Data sources"),
     "report.how_to_read": ("Slik leser du tallene", "How to read the figures"),
     "report.how_to_read_text": (
-        "«95 % KI» er et 95 % konfidensintervall for gjennomsnittet over replikasjonene. Et intervall som "
+        "«95 % KI» er et 95 % konfidensintervall for gjennomsnittet over replikasjonene (Student t). For "
+        "størrelser som ikke kan være negative (antall, døgn, kroner, andeler) kuttes intervallet ved 0, andeler "
+        "av pasienter ved 100 % og dager hjemme ved 90; en kuttet grense er merket † i tabellene. Forskjeller "
+        "mellom scenarioer kuttes ikke. Et intervall som "
         "ikke omfatter null betyr at forskjellen er statistisk sikker gitt modellen og dens forutsetninger. "
         "Tallene gjelder det målte året etter innsvingingsperioden (oppvarming) på {warmup} dager. Modellen "
         "bygger på kilder og anslag som er oppgitt i scenariofilen; anslag bør kalibreres mot egne data.",
-        "“95% CI” is a 95% confidence interval of the mean across replications. An interval that does not include "
+        "“95% CI” is a 95% confidence interval of the mean across replications (Student t). For quantities that "
+        "cannot be negative (counts, days, NOK, shares) the interval is cut at 0, shares of patients at 100% and days "
+        "at home at 90; a cut limit is marked † in the tables. Differences between scenarios are not cut. "
+        "An interval that does not include "
         "zero means the difference is statistically clear given the model and its assumptions. The figures cover "
         "the measured year after a warm-up of {warmup} days. The model rests on the sources and estimates given in "
         "the scenario file; estimates should be calibrated against local data."),
+    "report.warning": ("Advarsel", "Warning"),
+    "report.few_replications": (
+        "Resultatene bygger på bare {replications} replikasjoner. Med færre enn {minimum} replikasjoner er "
+        "konfidensintervallene så brede og usikre at de sier lite; kjør på nytt med minst {minimum} replikasjoner "
+        "(-r {minimum}) før tallene brukes.",
+        "These results rest on only {replications} replications. With fewer than {minimum} replications the "
+        "confidence intervals are too wide and uncertain to mean much; run again with at least {minimum} "
+        "replications (-r {minimum}) before using the figures."),
+    "report.cut_note": ("{mark} Grensen er kuttet ved det indikatoren kan være (ikke under 0; en andel av "
+                        "pasienter ikke over 100 %, dager hjemme ikke over 90).",
+                        "{mark} The limit is cut at what the indicator can be (not below 0; a share of patients "
+                        "not above 100%, days at home not above 90)."),
     "report.indicator": ("Indikator", "Indicator"),
     "report.mean": ("Gjennomsnitt", "Mean"),
     "report.ci": ("95 % KI", "95% CI"),

@@ -9,14 +9,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..experiment.stats import MIN_REPLICATIONS_FOR_CI, few_replications
 from ..outcomes.labels import BETTER, TEXT, VERBS, label, text
 from ..scenario.calendar import age_low
 from .data import ReportData, ScenarioData
-from .numbers import NBSP, ci, diff_unit, is_missing, joint_digits, kind, number, scaled, value, value_unit, with_unit
+from .numbers import (
+    CUT,
+    NBSP,
+    ci,
+    cut_limits,
+    diff_unit,
+    is_missing,
+    joint_digits,
+    kind,
+    number,
+    scaled,
+    value,
+    value_unit,
+    with_unit,
+)
 
 __all__ = ["Table", "TABLE_KEYS", "MUNICIPALITY_KEYS", "FLOW_ROWS", "run_sentences", "difference_sentences",
            "indicator_table", "difference_table", "municipality_table", "flow_table", "provenance", "stress",
-           "sources", "sentence_label"]
+           "sources", "sentence_label", "few_replications_warning"]
 
 #: indicators in the main table, in reading order
 TABLE_KEYS = ("delayed_days", "delayed_days_per_1000_67plus", "delayed_payment_nok", "bed_occupancy",
@@ -59,8 +74,31 @@ def _ci_text(lang: str) -> str:
     return f"95{NBSP}% KI" if lang == "nb" else "95% CI"
 
 
+def few_replications_warning(data: ReportData, lang: str = "nb") -> str | None:
+    """The report's warning when its scenarios have too few replications for the CIs to mean much."""
+    n = data.replications
+    if not n or not few_replications(n):
+        return None
+    return text("report.few_replications", lang, replications=n, minimum=MIN_REPLICATIONS_FOR_CI)
+
+
+def _cut_words(key: str, e: dict[str, Any], lang: str) -> str:
+    """", avkortet ved 0" when the CI in ``e`` was cut at what the indicator can be, else ""."""
+    if not e.get("ci95_truncated"):
+        return ""
+    lo, hi = e.get("ci95") or [None, None]
+    pct = _pct(lang) if kind(key) == "share" else ""
+    cuts = [f"{number(scaled(key, b), lang, 0)}{pct}" for b in cut_limits(key, lo, hi) if b is not None]
+    if not cuts:
+        return ""
+    return (f", avkortet ved {' og '.join(cuts)}" if lang == "nb" else f", cut at {' and '.join(cuts)}")
+
+
 def run_sentences(s: ScenarioData, lang: str = "nb") -> list[str]:
-    """Citable sentences of one scenario: "Liggedøgn ... var 1 234 døgn per år (95 % KI 1 100–1 350)."""
+    """Citable sentences of one scenario: "Liggedøgn ... var 1 234 døgn per år (95 % KI 1 100–1 350).
+
+    A CI cut at what the indicator can be says so in words: "(95 % KI 0–1 295, avkortet ved 0)".
+    """
     out = []
     for key in SENTENCE_KEYS:
         e = s.indicators.get(key)
@@ -68,11 +106,10 @@ def run_sentences(s: ScenarioData, lang: str = "nb") -> list[str]:
             continue
         lo, hi = e.get("ci95") or [None, None]
         v = with_unit(key, value(key, e["mean"], lang), lang)
-        c = ci(key, lo, hi, lang)
+        c = ci(key, lo, hi, lang) + (_pct(lang) if kind(key) == "share" else "") + _cut_words(key, e, lang)
         verb = "var" if lang == "nb" else "was"
-        ci_unit = _pct(lang) if kind(key) == "share" else ""
-        out.append(f"{label(key, lang)} {verb} {v} ({_ci_text(lang)} {c}{ci_unit}) i {s.name}."
-                   if lang == "nb" else f"{label(key, lang)} {verb} {v} ({_ci_text(lang)} {c}{ci_unit}) in {s.name}.")
+        out.append(f"{label(key, lang)} {verb} {v} ({_ci_text(lang)} {c}) i {s.name}."
+                   if lang == "nb" else f"{label(key, lang)} {verb} {v} ({_ci_text(lang)} {c}) in {s.name}.")
     return out
 
 
@@ -125,10 +162,18 @@ def difference_sentences(data: ReportData, lang: str = "nb") -> list[str]:
 
 
 def _cell(key: str, e: dict[str, Any] | None, lang: str) -> str:
+    """"812 (640–985)"; a CI limit cut at what the indicator can be is marked: "22,4 (0†–55,2)"."""
     if not e or is_missing(e.get("mean")):
         return "–"
     lo, hi = e.get("ci95") or [None, None]
-    return f"{value(key, e['mean'], lang)} ({ci(key, lo, hi, lang)})"
+    return f"{value(key, e['mean'], lang)} ({ci(key, lo, hi, lang, bool(e.get('ci95_truncated')))})"
+
+
+def _cut_note(cells: list[list[str]], lang: str) -> str:
+    """A caption note explaining :data:`CUT` when some cell carries it."""
+    if not any(CUT in c for row in cells for c in row):
+        return ""
+    return " " + text("report.cut_note", lang, mark=CUT)
 
 
 def indicator_table(data: ReportData, lang: str = "nb") -> Table:
@@ -144,7 +189,7 @@ def indicator_table(data: ReportData, lang: str = "nb") -> Table:
                                                             for s in data.scenarios]])
     cap = ("Gjennomsnitt per år i det målte året, med 95 % konfidensintervall i parentes." if lang == "nb"
            else "Mean per year in the measured year, with the 95% confidence interval in brackets.")
-    return Table(cap, header, rows, [False, False, *[True] * len(data.scenarios)])
+    return Table(cap + _cut_note(rows, lang), header, rows, [False, False, *[True] * len(data.scenarios)])
 
 
 def difference_table(data: ReportData, lang: str = "nb") -> Table | None:
@@ -205,7 +250,8 @@ def municipality_table(data: ReportData, lang: str = "nb") -> Table | None:
            "omfatter betalingen for utskrivningsklare." if lang == "nb" else
            "Key figures by municipality: mean per year with the 95% confidence interval in brackets. Municipal costs "
            "include the delayed-discharge payment.")
-    return Table(cap, header, rows, [False] * (1 + multi) + [True] * len(keys), groups if multi else [])
+    return Table(cap + _cut_note(rows, lang), header, rows, [False] * (1 + multi) + [True] * len(keys),
+                 groups if multi else [])
 
 
 def flow_table(data: ReportData, lang: str = "nb") -> Table | None:

@@ -83,6 +83,12 @@ class ReportData:
     def municipalities(self) -> list[str]:
         return list(self.reference.by_municipality)
 
+    @property
+    def replications(self) -> int:
+        """The smallest number of replications of the scenarios (0 when no summary says)."""
+        ns = [int(s.manifest.get("replications") or 0) for s in self.scenarios]
+        return min(ns) if ns else 0
+
 
 def _read_json(path: Path) -> dict[str, Any]:
     try:

@@ -6,6 +6,7 @@ returned for inlining in ``report.html``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -59,10 +60,16 @@ _RC: dict[str, Any] = {
 class ReportFigure:
     """One figure of the report."""
 
-    name: str  # file stem in figures/
+    name: str  # what the figure is ("occupancy"); the id in report.html
     title: str
     caption: str
     svg: str  # inline SVG (no XML prolog, no external references)
+    lang: str = "nb"
+
+    @property
+    def stem(self) -> str:
+        """File stem in ``figures/``: ``name`` in nb, ``name.<lang>`` otherwise (figures carry text)."""
+        return self.name if self.lang == "nb" else f"{self.name}.{self.lang}"
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
@@ -100,7 +107,8 @@ def _escape(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def _save(fig: Figure, folder: Path, name: str, title: str) -> str:
+def _save(fig: Figure, folder: Path, stem: str, name: str, title: str) -> str:
+    """Write ``figures/<stem>.png|svg``; return the SVG for inlining (ids prefixed with ``name``)."""
     out = Path(folder) / "figures"
     out.mkdir(exist_ok=True)
     png = io.BytesIO()
@@ -108,8 +116,8 @@ def _save(fig: Figure, folder: Path, name: str, title: str) -> str:
     svg = io.StringIO()
     fig.savefig(svg, format="svg", bbox_inches="tight", facecolor="white", metadata={"Date": None})
     plt.close(fig)
-    atomic_write(out / f"{name}.png", png.getvalue())
-    atomic_write(out / f"{name}.svg", svg.getvalue())
+    atomic_write(out / f"{stem}.png", png.getvalue())
+    atomic_write(out / f"{stem}.svg", svg.getvalue())
     return _inline_svg(svg.getvalue(), name, title)
 
 
@@ -188,8 +196,9 @@ def _occupancy(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
                f"Grått felt: innsvingingsperioden på {number(warmup, lang)} dager, som ikke inngår i indikatorene. ")
         if occ:
             lo, hi = occ["ci95"]
+            occ_ci = fmt_ci("bed_occupancy", lo, hi, lang, bool(occ.get("ci95_truncated")))
             cap += (f"Beleggsprosent i {ref.name}: {value('bed_occupancy', occ['mean'], lang)} % "
-                    f"(95 % KI {fmt_ci('bed_occupancy', lo, hi, lang)} %); korridorpasientdøgn: "
+                    f"(95 % KI {occ_ci} %); korridorpasientdøgn: "
                     f"{value('corridor_patient_days', cor.get('mean'), lang)} per år.")
     else:
         cap = ("Mean number of patients in hospital per day (line) and the range holding 95% of replications "
@@ -197,8 +206,9 @@ def _occupancy(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
                f"Grey: the warm-up of {number(warmup, lang)} days, left out of the indicators. ")
         if occ:
             lo, hi = occ["ci95"]
+            occ_ci = fmt_ci("bed_occupancy", lo, hi, lang, bool(occ.get("ci95_truncated")))
             cap += (f"Bed occupancy in {ref.name}: {value('bed_occupancy', occ['mean'], lang)}% "
-                    f"(95% CI {fmt_ci('bed_occupancy', lo, hi, lang)}%); corridor patient days: "
+                    f"(95% CI {occ_ci}%); corridor patient days: "
                     f"{value('corridor_patient_days', cor.get('mean'), lang)} per year.")
     return fig, title, cap
 
@@ -563,7 +573,10 @@ _BUILDERS: tuple[tuple[str, Callable[[ReportData, str], tuple[Figure, str, str] 
 
 
 def make_figures(data: ReportData, lang: str = "nb", folder: Path | None = None) -> list[ReportFigure]:
-    """Draw every figure the data allows, write PNG and SVG to ``folder/figures``; return them in order."""
+    """Draw every figure the data allows, write PNG and SVG to ``folder/figures``; return them in order.
+
+    Files are ``figures/<name>.png|svg`` in nb and ``figures/<name>.<lang>.png|svg`` otherwise.
+    """
     out = []
     with plt.rc_context(_RC):  # type: ignore[arg-type]
         for name, build in _BUILDERS:
@@ -571,6 +584,7 @@ def make_figures(data: ReportData, lang: str = "nb", folder: Path | None = None)
             if made is None:
                 continue
             fig, title, caption = made
-            svg = _save(fig, folder or data.folder, name, title)
-            out.append(ReportFigure(name=name, title=title, caption=caption, svg=svg))
+            f = ReportFigure(name=name, title=title, caption=caption, svg="", lang=lang)
+            svg = _save(fig, folder or data.folder, f.stem, name, title)
+            out.append(dataclasses.replace(f, svg=svg))
     return out

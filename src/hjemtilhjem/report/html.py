@@ -15,6 +15,7 @@ from .content import (
     Table,
     difference_sentences,
     difference_table,
+    few_replications_warning,
     flow_table,
     indicator_table,
     municipality_table,
@@ -45,6 +46,7 @@ h3 { font-size: 1.05rem; margin: 22px 0 8px; }
 p { margin: 8px 0; }
 .findings { background: var(--soft); border-left: 5px solid var(--accent); padding: 12px 18px; margin: 16px 0; }
 .findings ul { margin: 6px 0; padding-left: 20px; }
+.warning { background: #fff4e5; border-left: 5px solid #D55E00; padding: 10px 18px; margin: 16px 0; }
 .findings li { margin: 5px 0; }
 nav.toc { font-size: 0.92rem; color: var(--muted); margin: 8px 0 0; }
 nav.toc a { color: var(--accent); text-decoration: none; margin-right: 14px; white-space: nowrap; }
@@ -79,7 +81,7 @@ footer { margin-top: 40px; font-size: 0.8rem; color: var(--muted); border-top: 1
   nav.toc { display: none; }
   h2 { break-after: avoid; page-break-after: avoid; }
   h3 { break-after: avoid; }
-  tr, .findings li { break-inside: avoid; page-break-inside: avoid; }
+  tr, .findings li, .warning { break-inside: avoid; page-break-inside: avoid; }
   table { font-size: 8.6pt; }
   table.wide { font-size: 7.6pt; }
   table.wide td.num { white-space: normal; }
@@ -149,6 +151,9 @@ def render_html(data: ReportData, figures: list[ReportFigure], lang: str = "nb")
     parts.append(f"<p>{_e(text('report.intro', lang, replications=m.get('replications')))}</p>")
     if comp:
         parts.append(f"<p>{_e(text('report.compare_intro', lang, reference=ref.name))}</p>")
+    warning = few_replications_warning(data, lang)
+    if warning:
+        parts.append(f'<p class="warning" role="note"><b>{_e(text("report.warning", lang))}:</b> {_e(warning)}</p>')
     sentences = difference_sentences(data, lang) if comp else run_sentences(ref, lang)
     parts.append(f'<section class="findings" id="findings"><h2 style="margin-top:0;border:0">'
                  f"{_e(text('report.key_findings', lang))}</h2><ul>"

@@ -7,6 +7,7 @@ from .content import (
     Table,
     difference_sentences,
     difference_table,
+    few_replications_warning,
     flow_table,
     indicator_table,
     municipality_table,
@@ -46,6 +47,9 @@ def render_markdown(data: ReportData, figures: list[ReportFigure], lang: str = "
     lines += [text("report.intro", lang, replications=m.get("replications")), ""]
     if comp:
         lines += [text("report.compare_intro", lang, reference=ref.name), ""]
+    warning = few_replications_warning(data, lang)
+    if warning:
+        lines += [f"> **{text('report.warning', lang)}:** {warning}", ""]
     lines += [f"## {text('report.key_findings', lang)}", ""]
     sentences = difference_sentences(data, lang) if comp else run_sentences(ref, lang)
     lines += [f"- {s}" for s in sentences] + [""]
@@ -59,7 +63,7 @@ def render_markdown(data: ReportData, figures: list[ReportFigure], lang: str = "
               f"{text('report.how_to_read_text', lang, warmup=number(m.get('warmup_days'), lang))}", ""]
     lines += [f"## {text('report.figures', lang)}", ""]
     for i, f in enumerate(figures, 1):
-        lines += [f"![{f.title}](figures/{f.name}.svg)", "",
+        lines += [f"![{f.title}](figures/{f.stem}.svg)", "",
                   f"*{text('report.figure', lang)} {i}. {f.title}.* {f.caption}", ""]
     mt = municipality_table(data, lang)
     if mt is not None:

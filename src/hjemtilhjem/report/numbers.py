@@ -9,13 +9,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..outcomes.labels import LABELS
+from ..outcomes.labels import LABELS, bounds
 
-__all__ = ["NBSP", "number", "is_missing", "kind", "value", "ci", "value_unit", "diff_unit", "scaled", "joint_digits",
-           "with_unit"]
+__all__ = ["NBSP", "CUT", "number", "is_missing", "kind", "value", "ci", "value_unit", "diff_unit", "scaled",
+           "joint_digits", "with_unit", "cut_limits"]
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
+#: marks a CI limit cut at what the indicator can be (0, or 100 % for a share of patients)
+CUT = "\u2020"
 
 
 def is_missing(x: Any) -> bool:
@@ -89,12 +91,27 @@ def joint_digits(key: str, *xs: Any) -> int | None:
     return 0 if m >= 99.95 else (1 if m >= 9.995 else (2 if m >= 0.9995 else 3))
 
 
-def ci(key: str, lo: Any, hi: Any, lang: str = "nb") -> str:
-    """A 95% CI in display units: "640–985", or "−40 til 15" when a bound is negative."""
+def cut_limits(key: str, lo: Any, hi: Any) -> tuple[float | None, float | None]:
+    """The bounds a truncated CI ``[lo, hi]`` of ``key`` was cut at: ``(low or None, high or None)``."""
+    low, high = bounds(key)
+    return (low if low is not None and not is_missing(lo) and float(lo) <= low else None,
+            high if high is not None and not is_missing(hi) and float(hi) >= high else None)
+
+
+def ci(key: str, lo: Any, hi: Any, lang: str = "nb", truncated: bool = False) -> str:
+    """A 95% CI in display units: "640–985", or "−40 til 15" when a bound is negative.
+
+    With ``truncated`` (the summary's ``ci95_truncated``) a limit cut at what the indicator can be is
+    marked with :data:`CUT`: "0†–1 295".
+    """
     if is_missing(lo) or is_missing(hi):
         return "–"
     d = joint_digits(key, lo, hi)
     a, b = number(scaled(key, lo), lang, d), number(scaled(key, hi), lang, d)
+    if truncated:
+        low, high = cut_limits(key, lo, hi)
+        a += CUT if low is not None else ""
+        b += CUT if high is not None else ""
     if float(lo) < 0 or float(hi) < 0:
         return f"{a} {'til' if lang == 'nb' else 'to'} {b}"
     return f"{a}–{b}"
