@@ -16,7 +16,14 @@ from pathlib import Path
 from ..experiment.calibrate import _check_fit_keys, evaluate, fit, format_table, load_targets, write_fitted
 from ..experiment.results import run
 from ..scenario.loader import load_scenario
-from .common import UsageError, _positive_int, _seed, executor_options
+from .common import (
+    UsageError,
+    _positive_int,
+    _seed,
+    check_output_file,
+    executor_options,
+    warn_few_replications,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -42,6 +49,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def main(args: argparse.Namespace) -> int:
+    # where results go is checked before any simulation
+    if args.json:
+        check_output_file(args.json, "hjemtilhjem: --json")
+    if args.fit is not None:
+        src = Path(args.scenario)
+        check_output_file(args.out or src.with_name(f"{src.stem}.fitted.toml"), "hjemtilhjem: --out")
     loaded = load_scenario(args.scenario, args.overrides)
     targets_path = Path(args.targets) if args.targets else Path(args.scenario).with_name("targets.toml")
     targets = load_targets(targets_path)
@@ -69,6 +82,7 @@ def main(args: argparse.Namespace) -> int:
               scheduler=args.scheduler, quiet=args.quiet, parameter_uncertainty=None,
               command=" ".join(["hjemtilhjem", *sys.argv[1:]]))
     rows = evaluate(res, targets)
+    warn_few_replications(len(res.outputs))
     print(f"{loaded.scenario.name}: {len(res.outputs)} replications, seed {res.seed}, "
           f"scenario sha256 {loaded.sha256[:12]}; targets {targets_path}")
     print(format_table(rows))

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
+from ..experiment.stats import MIN_REPLICATIONS_FOR_CI, few_replications
 from ..outcomes.labels import LABELS
 
 __all__ = ["UsageError", "add_run_options", "executor_options", "add_precision_options", "precision_rule", "fmt",
-           "print_summary", "HEADLINE", "command_line"]
+           "print_summary", "HEADLINE", "command_line", "check_output_folder", "check_output_file",
+           "warn_few_replications", "TRUNCATED_MARK"]
+
+#: marks a CI limit cut at the range the indicator can take (0, or 1 for shares of events)
+TRUNCATED_MARK = "\u2020"
 
 HEADLINE = ("delayed_days", "delayed_days_per_1000_67plus", "readmission_30d", "bed_occupancy",
             "corridor_patient_days", "los_mean", "home_days_90", "mortality_30d", "short_term_wait",
@@ -19,6 +27,75 @@ HEADLINE = ("delayed_days", "delayed_days_per_1000_67plus", "readmission_30d", "
 
 class UsageError(Exception):
     """Bad command-line use: printed as one line, exit 2."""
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # e.g. a folder we may not look into: treat as there, the write test below decides
+        return True
+
+
+def _nearest_existing(path: Path) -> Path:
+    """``path`` or its nearest ancestor that exists (where a missing folder would be created)."""
+    probe = path
+    while not _exists(probe) and probe.parent != probe:
+        probe = probe.parent
+    return probe
+
+
+def _writable_folder(folder: Path) -> str | None:
+    """``None`` when a file can be created (and removed) in ``folder``, else why not."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=".hjemtilhjem-write-test-", dir=folder)
+        os.close(fd)
+        os.unlink(name)
+    except OSError as exc:
+        return exc.strerror or exc.__class__.__name__
+    return None
+
+
+def check_output_folder(path: str | Path, prefix: str = "hjemtilhjem: --out") -> None:
+    """Fail before any simulation when results could not be written under ``path``.
+
+    ``path`` must be a writable folder, or not exist yet under a writable folder (it is created when the
+    results are written, not here). Raises :class:`UsageError` ("<prefix> <path>: is a file, not a folder",
+    "... not writable (Permission denied)") otherwise.
+    """
+    p = Path(path)
+    if _exists(p) and not p.is_dir():
+        raise UsageError(f"{prefix} {path}: is a file, not a folder")
+    base = _nearest_existing(p)
+    if not base.is_dir():
+        raise UsageError(f"{prefix} {path}: cannot create the folder: {base} is a file, not a folder")
+    why = _writable_folder(base)
+    if why is not None:
+        where = "not writable" if base == p else f"cannot be created in {base}"
+        raise UsageError(f"{prefix} {path}: {where} ({why})")
+
+
+def check_output_file(path: str | Path, prefix: str) -> None:
+    """Fail before any simulation when the file ``path`` could not be written (its folder must exist)."""
+    p = Path(path)
+    if p.is_dir():
+        raise UsageError(f"{prefix} {path}: is a folder; give a file name")
+    parent = p.parent
+    if not parent.is_dir():
+        what = "is a file, not a folder" if _exists(parent) else "does not exist"
+        raise UsageError(f"{prefix} {path}: the folder {parent} {what}")
+    why = _writable_folder(parent)
+    if why is None and _exists(p) and not os.access(p, os.W_OK):
+        why = "Permission denied"
+    if why is not None:
+        raise UsageError(f"{prefix} {path}: not writable ({why})")
+
+
+def warn_few_replications(n: int, file: Any = None) -> None:
+    """One warning line on stderr when ``n`` replications are too few for the 95% CIs to mean much."""
+    if few_replications(n):
+        print(f"hjemtilhjem: warning: only {n} replication{'s' if n != 1 else ''}: with fewer than "
+              f"{MIN_REPLICATIONS_FOR_CI} the 95% CIs are too wide and uncertain to mean much; use -r "
+              f"{MIN_REPLICATIONS_FOR_CI} or more", file=file or sys.stderr)
 
 
 def _positive_int(text: str) -> int:
@@ -63,7 +140,9 @@ def add_run_options(p: argparse.ArgumentParser, per_point: bool = False) -> None
     p.add_argument("--no-parameter-uncertainty", action="store_true",
                    help="use the point value of every intervention effect")
     if not per_point:
-        p.add_argument("--lang", choices=("nb", "en"), default="nb", help="report language (default: nb)")
+        p.add_argument("--lang", choices=("nb", "en"), default="nb",
+                       help="report language: nb writes report.html / report.md, en report.en.html / report.en.md "
+                            "(default: nb)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
@@ -126,10 +205,16 @@ def print_summary(summary: dict[str, Any], keys: tuple[str, ...] = HEADLINE, fil
     print(f"{summary['scenario']}  ({summary['manifest']['replications']} replications, "
           f"seed {summary['manifest']['seed']})", file=out)
     print(f"  {'indicator':34s} {'mean':>14s}   95% CI", file=out)
+    cut = False
     for k in keys:
         if k not in ind:
             continue
         s = ind[k]
         lo, hi = s["ci95"]
+        mark = TRUNCATED_MARK if s.get("ci95_truncated") else ""
+        cut = cut or bool(mark)
         unit = LABELS[k].unit_en if k in LABELS else ""
-        print(f"  {k:34s} {fmt(s['mean']):>14s}   [{fmt(lo)}, {fmt(hi)}] {unit}", file=out)
+        print(f"  {k:34s} {fmt(s['mean']):>14s}   [{fmt(lo)}, {fmt(hi)}]{mark} {unit}", file=out)
+    if cut:
+        print(f"  {TRUNCATED_MARK} 95% CI cut at what the indicator can be (never below 0; a share of patients "
+              "never above 1, days at home never above 90)", file=out)

@@ -62,8 +62,9 @@ def print_comparison(c: Comparison, keys: tuple[str, ...] = HEADLINE, file: Text
 
 
 def main(args: argparse.Namespace) -> int:
-    from .common import UsageError
+    from .common import UsageError, check_output_folder
 
+    check_output_folder(args.out)
     if len(args.scenarios) < 2:
         raise UsageError("hjemtilhjem compare: give a reference scenario and at least one other")
     rule = precision_rule(args)

@@ -9,7 +9,14 @@ from ..experiment.precision import run_to_precision
 from ..experiment.results import run
 from ..experiment.warmup import warning_text
 from ..scenario.loader import load_scenario
-from .common import add_precision_options, add_run_options, precision_rule, print_summary
+from .common import (
+    add_precision_options,
+    add_run_options,
+    check_output_folder,
+    precision_rule,
+    print_summary,
+    warn_few_replications,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -17,17 +24,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("scenario", help="scenario TOML file")
     add_run_options(p)
     add_precision_options(p)
-    p.add_argument("--no-report", action="store_true", help="do not write report.html / report.md")
+    p.add_argument("--no-report", action="store_true",
+                   help="do not write the report (report.html / report.md; with --lang en report.en.html / .md)")
     p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
+    check_output_folder(args.out)
     loaded = load_scenario(args.scenario, args.overrides)
     rule = precision_rule(args)
     kwargs = dict(replications=args.replications, seed=args.seed, jobs=args.jobs, executor=args.executor,
                   scheduler=args.scheduler, parameter_uncertainty=False if args.no_parameter_uncertainty else None,
                   quiet=args.quiet, command=" ".join(["hjemtilhjem", *sys.argv[1:]]))
     results = run(loaded, **kwargs) if rule is None else run_to_precision(loaded, rule, **kwargs)  # type: ignore[arg-type]
+    warn_few_replications(len(results.outputs))
     text = warning_text(results.name, results.warmup_diagnostic())
     if text:
         print(text, file=sys.stderr)

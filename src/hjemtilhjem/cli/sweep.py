@@ -8,7 +8,15 @@ from typing import Any, TextIO
 
 from ..experiment.sweep import SweepError, SweepResults, checkpoint_folder, sweep
 from ..scenario.loader import load_scenario
-from .common import UsageError, _positive_int, add_run_options, command_line, fmt
+from .common import (
+    UsageError,
+    _positive_int,
+    add_run_options,
+    check_output_folder,
+    command_line,
+    fmt,
+    warn_few_replications,
+)
 
 #: indicators shown in the sweep table on stdout (every indicator is in sweep.csv)
 SHOWN = ("delayed_days", "readmission_30d", "bed_occupancy", "corridor_patient_days")
@@ -56,6 +64,7 @@ def _value(v: Any) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
+    check_output_folder(args.out)
     base = load_scenario(args.scenario, args.overrides)
     ck = checkpoint_folder(args.out, base.scenario.name)
     try:
@@ -70,6 +79,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"hjemtilhjem: sweep interrupted; finished units are kept in {ck} — run the same command to resume",
               file=sys.stderr)
         raise
+    warn_few_replications(res.replications)
     if res.reused_units:
         print(f"resumed: {res.reused_units} of {res.reused_units + res.computed_units} units from {ck}",
               file=sys.stderr)
