@@ -17,7 +17,7 @@ import numpy as np
 
 from hjemtilhjem.eventlog import BACKGROUND_GROUP, Kind, LogArrays, Place, Route
 from hjemtilhjem.outcomes.indicators import Context, indicators
-from hjemtilhjem.scenario.schema import CAPACITY_KEYS, SERVICES, Scenario
+from hjemtilhjem.scenario.schema import SERVICES, Scenario
 
 __all__ = ["check_invariants", "assert_littles_law", "counting_area", "Little", "max_capacity"]
 
@@ -177,36 +177,40 @@ def check_invariants(log: LogArrays, capacity: np.ndarray | None = None, run_end
     _fail("readmission outside the 30 days after discharge", bad, log)
     _fail("readmission not to hospital", (k == Kind.ARRIVAL) & (log.episode > 1) & (x != Route.HOSPITAL), log)
 
-    # 7. hard capacities: never more in a municipal service (or KAD) than it has places
+    # 7. hard capacities: never more in a pool of places (KAD, municipal services) than it has places
     if capacity is not None:
+        if isinstance(capacity, np.ndarray):  # places per (municipality, service): each municipality its own pools
+            pool_of = np.arange(capacity.size).reshape(capacity.shape)
+            caps = capacity.ravel()
+        else:
+            pool_of, caps = capacity
         svc = (k == Kind.SERVICE_START) | (k == Kind.SERVICE_END)
         kad = (k == Kind.KAD_ADMIT) | (k == Kind.KAD_LEAVE)
         code = np.where(kad, Place.KAD, x).astype(np.int64)
         sel = np.flatnonzero(svc | kad)
         step = np.where((k[sel] == Kind.SERVICE_START) | (k[sel] == Kind.KAD_ADMIT), 1, -1)
-        slot = log.municipality[sel].astype(np.int64) * 5 + code[sel]
-        for s_ in np.unique(slot):
-            m = slot == s_
+        pool = pool_of[log.municipality[sel].astype(np.int64), code[sel]]
+        for p_ in np.unique(pool):
+            m = pool == p_
             level = np.cumsum(step[m])
-            cap = capacity[s_ // 5, s_ % 5]
+            cap = caps[p_]
             bad[:] = False
             bad[sel[m]] = (level > cap) | (level < 0)
-            _fail(f"municipality {s_ // 5} service {Place.SERVICES[s_ % 5]}: in service above {cap:g} places "
-                  f"or below 0", bad, log)
+            service = SERVICES[int(np.flatnonzero((pool_of == p_).any(axis=0))[0])]
+            _fail(f"pool {p_} ({service}): in service above {cap:g} places or below 0", bad, log)
 
 
-def max_capacity(s: Scenario) -> np.ndarray:
-    """Upper bound of places per (municipality, service): base plus every positive intervention change."""
-    cap = np.array([[m.capacity(x) for x in SERVICES] for m in s.municipality], dtype=float)
-    for iv in s.intervention:
-        if not iv.enabled:
-            continue
-        for key, delta in iv.active_effects().capacity_delta.items():
-            col = CAPACITY_KEYS.index(key)
-            mi = [i for i, m in enumerate(s.municipality)
-                  if not iv.targets.municipalities or m.name in iv.targets.municipalities]
-            cap[mi, col] += max(delta, 0)
-    return cap
+def max_capacity(s: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """``(pool_of, places)``: the pool of each (municipality, service) and an upper bound of its places (base
+    plus every positive intervention change; no bound for a pool counted in hours, whose clients the log does not
+    weigh)."""
+    from hjemtilhjem.model.network import compile_network
+
+    net = compile_network(s)
+    cap = np.array([np.inf if p.by_hours else p.capacity for p in net.pools], dtype=float)
+    for _, pool, delta in net.capacity_changes:
+        cap[pool] += max(delta, 0)
+    return np.array(net.pool_of, dtype=np.int64), cap
 
 
 # ---------------------------------------------------------------------------------------------- Little

@@ -6,15 +6,15 @@ import numpy as np
 
 from hjemtilhjem.eventlog import BACKGROUND_GROUP, EventLog, Kind, Place
 
-RECORDS = [  # time, person, episode, kind, municipality, group, band, extra
-    (0.5, 0, 1, Kind.ARRIVAL, 3, 1, 2, 0),
-    (0.5, 0, 1, Kind.HOSP_ADMIT, 3, 1, 2, 0),
-    (1.25, -7, 1, Kind.SERVICE_START, 300, BACKGROUND_GROUP, 0, Place.LONG_TERM),
-    (4.0, 0, 1, Kind.HOSP_LEAVE, 3, 1, 2, Place.DEAD),
-    (9.75, 70000, 300, Kind.DEATH, 356, 2, 3, Place.HOSPITAL),
-    (9.75, -7, 1, Kind.SERVICE_END, 300, BACKGROUND_GROUP, 0, Place.LONG_TERM),
+RECORDS = [  # time, person, episode, kind, municipality, group, band, extra, hospital
+    (0.5, 0, 1, Kind.ARRIVAL, 3, 1, 2, 0, 0),
+    (0.5, 0, 1, Kind.HOSP_ADMIT, 3, 1, 2, 0, 0),
+    (1.25, -7, 1, Kind.SERVICE_START, 300, BACKGROUND_GROUP, 0, Place.LONG_TERM, -1),
+    (4.0, 0, 1, Kind.HOSP_LEAVE, 3, 1, 2, Place.DEAD, 0),
+    (9.75, 70000, 300, Kind.DEATH, 356, 2, 3, Place.HOSPITAL, 20),
+    (9.75, -7, 1, Kind.SERVICE_END, 300, BACKGROUND_GROUP, 0, Place.LONG_TERM, -1),
 ]
-NAMES = ("time", "person", "episode", "kind", "municipality", "group", "band", "extra")
+NAMES = ("time", "person", "episode", "kind", "municipality", "group", "band", "extra", "hospital")
 
 
 def _columns(log: EventLog) -> dict[str, list]:
@@ -32,9 +32,9 @@ def test_append_round_trips_every_column_and_dtype() -> None:
     arrays = log.arrays()
     assert [arrays.time.dtype, arrays.person.dtype, arrays.episode.dtype, arrays.kind.dtype,
             arrays.municipality.dtype, arrays.group.dtype, arrays.band.dtype, arrays.extra.dtype,
-            arrays.row.dtype] == [np.float64, np.int32, np.int16, np.int8, np.int16, np.int8, np.int8, np.int8,
-                                  np.int32]
-    assert arrays.nbytes == len(RECORDS) * EventLog.bytes_per_event() == len(RECORDS) * 24
+            arrays.hospital.dtype, arrays.row.dtype] == [np.float64, np.int32, np.int16, np.int8, np.int16, np.int8,
+                                                         np.int8, np.int8, np.int8, np.int32]
+    assert arrays.nbytes == len(RECORDS) * EventLog.bytes_per_event() == len(RECORDS) * 25
 
 
 def test_row_is_one_number_per_episode_even_when_its_events_are_apart() -> None:
@@ -53,10 +53,11 @@ def test_row_is_one_number_per_episode_even_when_its_events_are_apart() -> None:
 def test_episode_rows_and_events_give_the_same_log_as_append() -> None:
     fast = EventLog()
     rows: dict[tuple, int] = {}
-    first = fast.new_episodes(np.array([0]), np.array([1]), np.array([3]), np.array([1]), np.array([2]))
-    rows[(0, 1, 3, 1, 2)] = first
-    for t, p, e, k, m, g, b, x in RECORDS:
-        key = (p, e, m, g, b)
+    first = fast.new_episodes(np.array([0]), np.array([1]), np.array([3]), np.array([1]), np.array([2]),
+                              np.array([0]))
+    rows[(0, 1, 3, 1, 2, 0)] = first
+    for t, p, e, k, m, g, b, x, h in RECORDS:
+        key = (p, e, m, g, b, h)
         if key not in rows:
             rows[key] = fast.new_episode(*key)
         fast.event(t, rows[key], k * 16 + x)

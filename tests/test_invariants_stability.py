@@ -37,14 +37,14 @@ def test_readmission_loop_that_cannot_drain_is_reported() -> None:
                         horizon_days=3000)
     with pytest.raises(UnstableScenario, match="hospital census grows without bound") as info:
         simulate(s, 0)
-    assert info.value.service == "hospital" and info.value.municipality == "Testby"
+    assert info.value.service == "hospital" and info.value.municipality == "Hospital"  # the hospital's name
     assert "readmission loop does not drain" in str(info.value)
 
 
 def test_readmission_loop_is_reported_even_with_room_in_hospital() -> None:
     s = theory_scenario(lam_per_day=2.0, discharge_to={"home": 1.0}, readmission_30d=1.0, hospital_beds=100_000,
                         los={"dist": "fixed", "value": 0.0}, horizon_days=3650)
-    with pytest.raises(UnstableScenario, match=r"municipality Testby: hospital readmission loop does not drain "
+    with pytest.raises(UnstableScenario, match=r"Hospital: hospital readmission loop does not drain "
                                                r"\(20\.\d episodes per patient .*readmission_30d = 1 in group "
                                                r"patients\)"):
         simulate(s, 0)

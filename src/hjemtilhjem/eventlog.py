@@ -1,14 +1,15 @@
 """The event log: compact columns, the single source of truth for every indicator.
 
 One record per event: time (days, float64), person (int32), episode (int16), kind (int8),
-municipality (int16), group (int8), age band (int8), extra (int8), and the episode's row (int32,
-one number per person and episode, so the indicators can match the events of an episode in
-linear time) = 24 bytes per event (:class:`LogArrays`).
+municipality (int16), group (int8), age band (int8), extra (int8), hospital (int8: the patient's
+hospital, -1 for people outside the hospital pathway), and the episode's row (int32, one number per
+person and episode, so the indicators can match the events of an episode in linear time) = 25 bytes
+per event (:class:`LogArrays`).
 
 While the model runs, the columns that are constant for an episode (person, episode,
-municipality, group, band) are stored once per episode in a small table, and each event appends
-only three things: its time, the episode's row in that table and ``kind * 16 + extra`` (13 bytes
-per event plus 10 per episode). The columns grow as ``array.array`` (cheap appends, no per-event
+municipality, group, band, hospital) are stored once per episode in a small table, and each event
+appends only three things: its time, the episode's row in that table and ``kind * 16 + extra``
+(13 bytes per event plus 11 per episode). The columns grow as ``array.array`` (cheap appends, no per-event
 Python objects kept) and are expanded into the 24-byte columns with numpy when the run ends.
 """
 
@@ -66,7 +67,7 @@ class Place:
 BACKGROUND_GROUP = 127
 
 _COLUMNS = (("time", "d"), ("person", "i"), ("episode", "h"), ("kind", "b"),
-            ("municipality", "h"), ("group", "b"), ("band", "b"), ("extra", "b"), ("row", "i"))
+            ("municipality", "h"), ("group", "b"), ("band", "b"), ("extra", "b"), ("hospital", "b"), ("row", "i"))
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class LogArrays:
     group: np.ndarray
     band: np.ndarray
     extra: np.ndarray
+    hospital: np.ndarray  # the patient's hospital (index in the scenario's hospitals); -1 outside the pathway
     row: np.ndarray  # the episode's row: equal for the events of one (person, episode), different otherwise
 
     def __len__(self) -> int:
@@ -94,7 +96,8 @@ class LogArrays:
         return LogArrays(**{name: getattr(self, name)[mask] for name, _ in _COLUMNS})
 
 
-_EPISODE_COLUMNS = (("person", "i"), ("episode", "h"), ("municipality", "h"), ("group", "b"), ("band", "b"))
+_EPISODE_COLUMNS = (("person", "i"), ("episode", "h"), ("municipality", "h"), ("group", "b"), ("band", "b"),
+                    ("hospital", "b"))
 _EVENT_COLUMNS = ("d", "i", "B")  # time, episode row, kind * 16 + extra
 #: events per block of the running columns. An ``array.array`` grows by 1/16 at a time and copies itself
 #: each time (16 copies of every byte); a block of 32,768 events (425 KB) does that inside the CPU cache,
@@ -125,7 +128,7 @@ class EventLog:
         current = chunks[-1][0]
         t, e, c = current.append, chunks[-1][1].append, chunks[-1][2].append
         ep_cols = self._episodes
-        pa, ea, ma, ga, ba = (col.append for col in ep_cols)
+        pa, ea, ma, ga, ba, ha = (col.append for col in ep_cols)
         person_col = ep_cols[0]
 
         def event(time: float, eid: int, code: int) -> None:
@@ -140,20 +143,21 @@ class EventLog:
                 current = chunks[-1][0]
                 t, e, c = current.append, chunks[-1][1].append, chunks[-1][2].append
 
-        def new_episode(person: int, episode: int, muni: int, group: int, band: int) -> int:
+        def new_episode(person: int, episode: int, muni: int, group: int, band: int, hospital: int = 0) -> int:
             eid = len(person_col)
             pa(person)
             ea(episode)
             ma(muni)
             ga(group)
             ba(band)
+            ha(hospital)
             return eid
 
         rows: dict[tuple[int, ...], int] = {}  # a local, not an attribute: no reference cycle through self
 
         def append(time: float, person: int, episode: int, kind: int, muni: int, group: int, band: int,
-                   extra: int) -> None:
-            key = (person, episode, muni, group, band)
+                   extra: int, hospital: int = 0) -> None:
+            key = (person, episode, muni, group, band, hospital)
             row = rows.get(key)
             if row is None:
                 row = rows[key] = new_episode(*key)
@@ -183,10 +187,11 @@ class EventLog:
                 + sum(col.itemsize * len(col) for col in self._episodes))
 
     def new_episodes(self, person: np.ndarray, episode: np.ndarray, muni: np.ndarray, group: np.ndarray,
-                     band: np.ndarray) -> int:
+                     band: np.ndarray, hospital: np.ndarray | None = None) -> int:
         """Register many episodes at once; returns the id of the first (the rest follow in order)."""
         first = self.episodes
-        values_by_column = (person, episode, muni, group, band)
+        values_by_column = (person, episode, muni, group, band,
+                            np.zeros(len(person), dtype=np.int8) if hospital is None else hospital)
         for (_, code), col, values in zip(_EPISODE_COLUMNS, self._episodes, values_by_column, strict=True):
             col.frombytes(np.ascontiguousarray(values, dtype=np.dtype(code)).tobytes())
         return first

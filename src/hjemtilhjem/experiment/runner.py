@@ -12,6 +12,8 @@ import contextlib
 import os
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ from ..model.engine import simulate
 from ..model.memory import retain_freed_memory
 from ..outcomes.flows import flows
 from ..outcomes.indicators import context, daily, indicators, stays
+from ..outcomes.places import by_hospital, by_pool, daily_by_place
 from ..scenario.schema import Scenario
 
 __all__ = ["ReplicationOutput", "WorkUnit", "run_unit", "Executor", "SerialExecutor", "ProcessExecutor",
@@ -45,6 +48,8 @@ class ReplicationOutput:
     log_bytes: int
     parameters: dict[str, float] = field(default_factory=dict)
     flows: dict[str, float] = field(default_factory=dict)  # outcomes.flows: yearly counts, readmission curve
+    by_hospital: dict[str, dict[str, float]] = field(default_factory=dict)  # outcomes.places
+    by_pool: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -63,10 +68,11 @@ def run_unit(unit: WorkUnit) -> ReplicationOutput:
     st = stays(res.log, ctx.w1)  # shared by indicators and daily series
     ind, by = indicators(res.log, ctx, st)
     return ReplicationOutput(scenario=unit.scenario.name, replication=unit.replication, indicators=ind,
-                             by_municipality=by, daily=daily(res.log, ctx, st), patients=res.patients,
-                             events=res.events, cpu_seconds=res.cpu_seconds, log_bytes=res.log.nbytes,
-                             parameters=res.parameters,
-                             flows=flows(res.log, ctx, [g.name for g in unit.scenario.group]))
+                             by_municipality=by, daily={**daily(res.log, ctx, st), **daily_by_place(st, ctx)},
+                             patients=res.patients, events=res.events, cpu_seconds=res.cpu_seconds,
+                             log_bytes=res.log.nbytes, parameters=res.parameters,
+                             flows=flows(res.log, ctx, [g.name for g in unit.scenario.group]),
+                             by_hospital=by_hospital(st, ctx), by_pool=by_pool(res.log, st, ctx))
 
 
 Progress = Callable[[int], None]
@@ -102,10 +108,54 @@ class SerialExecutor:
         return out
 
 
-def _worker_init() -> None:
-    """Workers leave Ctrl-C and SIGTERM to the parent, which cleans up (no traceback from each worker)."""
+def _worker_init(parent: int | None = None) -> None:
+    """Workers leave Ctrl-C and SIGTERM to the parent, which cleans up (no traceback from each worker),
+    and end with ``parent``, the process that made the pool."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if parent is not None:
+        _end_with(parent)
+
+
+def _end_with(parent: int) -> None:
+    """End this worker within a second or so of ``parent``, however that ends.
+
+    A parent killed by SIGKILL (or the OOM killer) cannot stop its workers, and they would wait forever:
+    for work, or to hand back a result through a pipe that they themselves keep open. On Linux the kernel
+    kills the worker when the thread that started it ends (PR_SET_PDEATHSIG: ``map`` starts the workers in
+    the calling thread, which waits in ``map`` until they are done); everywhere a daemon thread notices
+    once a second that the worker has been given another parent.
+    """
+    ppid = os.getppid()
+    if ppid != parent and not _alive(parent):  # ended already (with forkserver, ``ppid`` is the server)
+        os._exit(1)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    if os.getppid() != ppid:  # ended before the kernel was told
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(ppid,), name="end-with-parent", daemon=True).start()
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _watch_parent(ppid: int) -> None:
+    while os.getppid() == ppid:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 class ProcessExecutor:
@@ -121,7 +171,8 @@ class ProcessExecutor:
         if self.jobs == 1 or len(units) <= 1:
             return SerialExecutor().map(fn, units, progress, on_result)
         results: list[Any] = [None] * len(units)
-        pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(units)), initializer=_worker_init)
+        pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(units)), initializer=_worker_init,
+                                   initargs=(os.getpid(),))
         try:
             futures = {pool.submit(fn, u): i for i, u in enumerate(units)}
             for fut in as_completed(futures):

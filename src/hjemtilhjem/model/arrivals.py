@@ -16,6 +16,7 @@ from ..eventlog import Route
 from ..scenario.calendar import population_by_band, season_by_day
 from ..scenario.schema import ADMISSION_MULT_CAP, Scenario
 from .draws import ROUTE, Episodes, Rec, attribute_columns, records, sparse
+from .network import Network
 from .rng import stream
 
 __all__ = ["Arrivals"]
@@ -28,6 +29,7 @@ class Arrivals:
     """Arrival methods of :class:`~hjemtilhjem.model.engine.Simulation` (a mixin)."""
 
     scenario: Scenario
+    network: Network
     seed: int
     replication: int
     until: float
@@ -43,11 +45,15 @@ class Arrivals:
     def _generate_arrivals(self) -> dict[str, np.ndarray]:
         """Acute events of every municipality x group for the whole run, thinned from candidates."""
         s = self.scenario
-        season = season_by_day(s)
-        smax = float(season.max())
+        net = self.network
+        seasons = [season_by_day(s, h) for h in s.hospitals]
         pop = population_by_band(s)
         cols: dict[str, list[np.ndarray]] = {}
         for mi, m in enumerate(s.municipality):
+            # admissions follow the seasonality of the municipality's main hospital
+            season = seasons[net.main_hospital(mi)]
+            smax = float(season.max())
+            hospitals = net.hospitals_of(mi)
             for gi, grp in enumerate(s.group):
                 lam_b = np.array([pop[mi, bi] * grp.share.get(b, 0.0) * grp.rate_for(b)
                                   for bi, b in enumerate(s.bands)]) / 1000.0 / 365.0
@@ -76,8 +82,15 @@ class Arrivals:
                 epi = Episodes(self, mi, gi, "").draw(n)  # type: ignore[arg-type]
                 band = np.searchsorted(np.cumsum(lam_b) / lam, u_band, side="right").clip(0, len(s.bands) - 1)
                 route = self._triage(u_route, kad_add, band, grp.kad_eligible)
+                if len(hospitals) == 1:
+                    hosp = np.full(n, hospitals[0][0])
+                else:  # a split municipality: the patient's hospital by the catchment shares, kept for readmissions
+                    cum = np.cumsum([share for _, share in hospitals])
+                    u_hosp = stream(self.seed, self.replication, f"hospital:{name}").random(n) * cum[-1]
+                    pick = np.searchsorted(cum, u_hosp, side="right").clip(0, len(hospitals) - 1)
+                    hosp = np.array([h for h, _ in hospitals])[pick]
                 add = {"time": t, "muni": np.full(n, mi), "group": np.full(n, gi), "band": band,
-                       "route": route, **epi}
+                       "route": route, "hospital": hosp, **epi}
                 for k, v in add.items():
                     cols.setdefault(k, []).append(v[keep])
         if not cols:
@@ -114,7 +127,8 @@ class Arrivals:
         j = min(i + _CHUNK, self._arr_n)
         # person ids are given in arrival order, so the i-th arrival of the run is person i
         pid = np.arange(i, j)
-        eid0 = self.log.new_episodes(pid, np.ones(j - i), a["muni"][i:j], a["group"][i:j], a["band"][i:j])
+        eid0 = self.log.new_episodes(pid, np.ones(j - i), a["muni"][i:j], a["group"][i:j], a["band"][i:j],
+                                     a["hospital"][i:j])
         route = a["route"][i:j]
         kad = route == Route.KAD
         bound = self.outcome_bound[a["muni"][i:j] * self.n_groups + a["group"][i:j]]
@@ -122,7 +136,7 @@ class Arrivals:
         cols.update(eid=range(eid0, eid0 + j - i), kad_los=sparse(a["kad_los"][i:j], kad),
                     kad_transfer=(a["kad_tx"][i:j] & kad).tolist(), episode=[1] * (j - i),
                     muni=a["muni"][i:j].tolist(), group=a["group"][i:j].tolist(), band=a["band"][i:j].tolist(),
-                    route=route.tolist())
+                    hospital=a["hospital"][i:j].tolist(), route=route.tolist())
         rows = records(cols)
         rows.reverse()
         self._chunk = rows

@@ -9,8 +9,9 @@ once, in :data:`FIELDS`, and records are only ever built by :func:`record` or :f
 A record should be few Python objects (each one is memory the CPU must fetch again when the episode's next
 event comes, days later), so fields most episodes do not use hold None: ``stay`` when discharged home,
 ``die`` (the fraction of the stay at which the patient dies in hospital) when the patient survives the stay,
-``kad_los`` unless triaged to KAD, ``outcome``/``outcome_time`` when neither readmission nor death can follow.
-Background users of a service have a record of ``(eid, stay)`` only.
+``kad_los`` unless triaged to KAD, ``outcome``/``outcome_time`` when neither readmission nor death can follow,
+``hours`` unless the patient goes to home care counted in hours. Background users of a service have a record of
+``(eid, stay, hours)`` only (the first three fields).
 """
 
 from __future__ import annotations
@@ -28,12 +29,12 @@ from .sampling import durations
 if TYPE_CHECKING:
     from .engine import Simulation
 
-__all__ = ["FIELDS", "Rec", "record", "records", "Episodes"]
+__all__ = ["FIELDS", "Rec", "record", "records", "background_record", "Episodes"]
 
 #: the fields of an episode record, in tuple order
-FIELDS = ("eid", "stay", "los", "die", "dest", "outcome", "outcome_time", "kad_los", "kad_transfer", "episode",
-          "muni", "group", "band", "route")
-EID, STAY, LOS, DIE, DEST, UOUT, OFRAC, KADLOS, KADTX, EP, MUNI, GRP, BAND, ROUTE = range(len(FIELDS))
+FIELDS = ("eid", "stay", "hours", "los", "die", "dest", "outcome", "outcome_time", "kad_los", "kad_transfer",
+          "episode", "muni", "group", "band", "hospital", "route")
+EID, STAY, HOURS, LOS, DIE, DEST, UOUT, OFRAC, KADLOS, KADTX, EP, MUNI, GRP, BAND, HOSP, ROUTE = range(len(FIELDS))
 Rec = tuple[Any, ...]
 
 _DEST_CODE = {name: Place.BY_NAME[name] for name in DESTINATIONS}
@@ -41,12 +42,17 @@ _ATTRS = ("los", "death", "death_time", "destination", "outcome", "outcome_time"
           "kad_transfer")
 
 
-def record(*, eid: int, stay: float | None, los: float, die: float | None, dest: int, outcome: float | None,
-           outcome_time: float | None, kad_los: float | None, kad_transfer: bool, episode: int, muni: int,
-           group: int, band: int, route: int) -> Rec:
+def record(*, eid: int, stay: float | None, hours: float | None, los: float, die: float | None, dest: int,
+           outcome: float | None, outcome_time: float | None, kad_los: float | None, kad_transfer: bool, episode: int,
+           muni: int, group: int, band: int, hospital: int, route: int) -> Rec:
     """One episode record, by field name."""
-    return (eid, stay, los, die, dest, outcome, outcome_time, kad_los, kad_transfer, episode, muni, group, band,
-            route)
+    return (eid, stay, hours, los, die, dest, outcome, outcome_time, kad_los, kad_transfer, episode, muni, group,
+            band, hospital, route)
+
+
+def background_record(eid: int, stay: float, hours: float | None) -> Rec:
+    """The record of a service user from outside the hospital pathway (the first fields of :func:`record`)."""
+    return (eid, stay, hours)
 
 
 def records(columns: Mapping[str, Sequence[Any]]) -> list[Rec]:
@@ -72,7 +78,8 @@ def attribute_columns(d: Mapping[str, np.ndarray], outcome_bound: np.ndarray | f
     that the episode's municipality and group can have; None says neither can happen.
     """
     possible = d["uout"] < outcome_bound
-    return {"stay": sparse(d["stay"], d["dest"] != Place.HOME), "los": d["los"].tolist(),
+    hours = sparse(d["hours"], d["dest"] == Place.HOME_CARE) if "hours" in d else [None] * len(possible)
+    return {"stay": sparse(d["stay"], d["dest"] != Place.HOME), "hours": hours, "los": d["los"].tolist(),
             "die": sparse(d["dfrac"], d["die"]), "dest": d["dest"].tolist(),
             "outcome": sparse(d["uout"], possible), "outcome_time": sparse(d["ofrac"], possible)}
 
@@ -84,7 +91,12 @@ class Episodes:
         self.sim, self.m, self.g = sim, m, g
         s = sim.scenario
         name = f"{s.municipality[m].name}:{s.group[g].name}"
-        self.rngs = {a: stream(sim.seed, sim.replication, f"{prefix}{a}:{name}") for a in _ATTRS}
+        attrs = list(_ATTRS)
+        if s.services.home_care.capacity_unit == "hours_per_week":
+            attrs.append("hours")
+        if s.triage.kad_transfer_days is not None:
+            attrs.append("kad_transfer_time")
+        self.rngs = {a: stream(sim.seed, sim.replication, f"{prefix}{a}:{name}") for a in attrs}
         grp = s.group[g]
         self.dest_codes = np.array([_DEST_CODE[d] for d in grp.discharge_to], dtype=np.int64)
         self.dest_cum = np.cumsum(list(grp.discharge_to.values()))
@@ -101,7 +113,11 @@ class Episodes:
                 continue
             mask = dest == code
             stay[mask] = durations(getattr(s.services, SERVICES[code]).stay_days, u["stay"][mask])
-        return {
+        kad_tx = u["kad_transfer"] < s.triage.kad_transfer_to_hospital
+        kad_los = durations(s.services.kad.stay_days, u["kad_los"])
+        if s.triage.kad_transfer_days is not None:  # a transfer ends the KAD stay after its own time
+            kad_los = np.where(kad_tx, durations(s.triage.kad_transfer_days, u["kad_transfer_time"]), kad_los)
+        out = {
             "los": durations(grp.los_days, u["los"]),
             "die": u["death"] < grp.death_in_hospital,
             "dfrac": u["death_time"],
@@ -109,19 +125,24 @@ class Episodes:
             "uout": u["outcome"],
             "ofrac": u["outcome_time"],
             "stay": stay,
-            "kad_los": durations(s.services.kad.stay_days, u["kad_los"]),
-            "kad_tx": u["kad_transfer"] < s.triage.kad_transfer_to_hospital,
+            "kad_los": kad_los,
+            "kad_tx": kad_tx,
         }
+        if "hours" in u:
+            hours_per_client = s.services.home_care.hours_per_client
+            assert hours_per_client is not None  # validated with capacity_unit = "hours_per_week"
+            out["hours"] = durations(hours_per_client, u["hours"])
+        return out
 
-    def next_record(self, pid: int, episode: int, band: int) -> Rec:
-        """One episode record for a readmission (drawn in blocks of 64)."""
+    def next_record(self, pid: int, episode: int, band: int, hospital: int) -> Rec:
+        """One episode record for a readmission to ``hospital`` (drawn in blocks of 64)."""
         sim = self.sim
         if not self.buffer:
             cols = attribute_columns(self.draw(64), sim.outcome_bound[self.m * sim.n_groups + self.g])
             self.buffer = list(zip(*cols.values(), strict=True))
             self.buffer.reverse()
-        stay, los, die, dest, outcome, outcome_time = self.buffer.pop()
-        eid = sim.log.new_episode(pid, episode, self.m, self.g, band)
-        return record(eid=eid, stay=stay, los=los, die=die, dest=dest, outcome=outcome, outcome_time=outcome_time,
-                      kad_los=None, kad_transfer=False, episode=episode, muni=self.m, group=self.g, band=band,
-                      route=Route.HOSPITAL)
+        stay, hours, los, die, dest, outcome, outcome_time = self.buffer.pop()
+        eid = sim.log.new_episode(pid, episode, self.m, self.g, band, hospital)
+        return record(eid=eid, stay=stay, hours=hours, los=los, die=die, dest=dest, outcome=outcome,
+                      outcome_time=outcome_time, kad_los=None, kad_transfer=False, episode=episode, muni=self.m,
+                      group=self.g, band=band, hospital=hospital, route=Route.HOSPITAL)

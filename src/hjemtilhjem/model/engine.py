@@ -42,7 +42,7 @@ _draw_parameters = draw_parameters  # the name the tests and the experiment laye
 
 # methods called back from the calendar: bound once per run (see Simulation.__init__)
 _CALLBACKS = ("_on_arrival", "_kad_end", "_die_in_hospital", "_ready", "_leave", "_stay_end", "_readmit",
-              "_die_after", "_background_request", "_watch", "_change_capacity")
+              "_die_after", "_background_request", "_watch", "_change_capacity", "_leave_to_interim")
 
 
 @dataclass
@@ -105,7 +105,7 @@ class Simulation(Kernel, Arrivals, Pathway, Places, Watch):
         self.patients = 0
         self.readmit_draws: dict[tuple[int, int], Episodes] = {}
         self.check_stability = check_stability
-        self.census = [0] * len(s.municipality)  # patients in hospital, by municipality
+        self.census = [0] * len(self.network.hospitals)  # patients in hospital, by hospital
         self._init_watch()
         self._init_calendar(slots_per_day(float(population_by_band(s).sum())))
         # Bound once: ``self._ready`` would otherwise make a new bound-method object for every calendar

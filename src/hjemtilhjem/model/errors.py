@@ -11,7 +11,8 @@ class UnstableScenario(Exception):
     Attributes
     ----------
     municipality, service
-        Where it was seen (``service`` is ``"hospital"`` for the hospital census).
+        Where it was seen: a municipality (for a shared pool, its members) and a service; for the hospital
+        census, the hospital's name and ``"hospital"``.
     day
         Simulated day when it was detected.
     """

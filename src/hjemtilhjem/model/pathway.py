@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..eventlog import Kind, Place, Route
-from .draws import BAND, DEST, DIE, EID, EP, GRP, KADLOS, KADTX, LOS, MUNI, OFRAC, UOUT, Episodes, Rec
+from .draws import BAND, DEST, DIE, EID, EP, GRP, HOSP, KADLOS, KADTX, LOS, MUNI, OFRAC, UOUT, Episodes, Rec
 from .effects import Effect, effect_at
 
 __all__ = ["Pathway", "READMISSION_WINDOW_DAYS"]
@@ -33,8 +33,8 @@ class Pathway:
     effects: list[list[Effect]]
     patients: int
     census: list[int]
-    cap: list[int]
-    used: list[int]
+    cap: list[float]
+    used: list[float]
     pool_of: tuple[tuple[int, ...], ...]
     p_readmit: list[float]
     p_death30: list[float]
@@ -44,7 +44,7 @@ class Pathway:
     _ev: Callable[[float, int, int], None]
     _at: Callable[[float, Callable[[Any], None], Any], None]
     _request: Callable[[int, Rec, bool], None]
-    _release: Callable[[int], None]
+    _release: Callable[..., None]
     _start_service: Callable[[int, Rec], None]
     _stay_of: Callable[[Rec], int | None]
     _stay_running: Callable[[int], bool]
@@ -72,7 +72,7 @@ class Pathway:
     def _kad_end(self, rec: Rec) -> None:
         tx = 1 if rec[KADTX] else 0
         self._ev(self.env._now, rec[EID], _KAD_LEAVE + tx)
-        self._release(self.pool_of[rec[MUNI]][Place.KAD])
+        self._release(self.pool_of[rec[MUNI]][Place.KAD], 1)
         if tx:
             self._admit(rec, 1)
 
@@ -82,7 +82,7 @@ class Pathway:
 
     def _admit(self, rec: Rec, source: int) -> None:
         now = self.env._now
-        self.census[rec[MUNI]] += 1
+        self.census[rec[HOSP]] += 1
         self._ev(now, rec[EID], _HOSP_ADMIT + source)
         e = self._effect(rec, now)
         los = max(rec[LOS] * e.los_mult + e.los_delta, 0.01)
@@ -93,7 +93,7 @@ class Pathway:
 
     def _die_in_hospital(self, rec: Rec) -> None:
         now, eid, ev = self.env._now, rec[EID], self._ev
-        self.census[rec[MUNI]] -= 1
+        self.census[rec[HOSP]] -= 1
         ev(now, eid, _DEATH + Place.HOSPITAL)
         ev(now, eid, _HOSP_LEAVE + Place.DEAD)
 
@@ -109,7 +109,7 @@ class Pathway:
     def _leave(self, rec: Rec) -> None:
         """Discharge alive: to home, or into the municipal place already reserved."""
         now, dest, m = self.env._now, rec[DEST], rec[MUNI]
-        self.census[m] -= 1
+        self.census[rec[HOSP]] -= 1
         self._ev(now, rec[EID], _HOSP_LEAVE + dest)
         if dest != Place.HOME:
             self._start_service(self.pool_of[m][dest], rec)
@@ -143,7 +143,7 @@ class Pathway:
         draws = self.readmit_draws.get(key)
         if draws is None:
             draws = self.readmit_draws[key] = Episodes(self, rec[MUNI], rec[GRP], "readmission:")  # type: ignore[arg-type]
-        new = draws.next_record(self.log.person(rec[EID]), rec[EP] + 1, rec[BAND])
+        new = draws.next_record(self.log.person(rec[EID]), rec[EP] + 1, rec[BAND], rec[HOSP])
         self.patients += 1
         self._ev(self.env._now, new[EID], _ARRIVAL + Route.HOSPITAL)
         self._admit(new, 0)

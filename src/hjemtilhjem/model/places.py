@@ -4,6 +4,14 @@ A pool (see :mod:`.network`) has a hard capacity and two FIFO queues: patients w
 people waiting at home. A free place goes to the hospital queue first when the service gives hospital
 patients priority (``hospital_priority``), otherwise to whoever asked first.
 
+A pool counted in hours per week (home care) gives each client the hours the client needs (``hours`` of the
+record) when they are free; the queue is served in order, so a client who needs many hours is not overtaken.
+
+An *interim* place: when a hospital patient's destination is full and the service names an interim service
+(``services.long_term.interim = "short_term"``) with a free place and nobody waiting for it, the patient takes
+the interim place, leaves hospital and keeps the place in the destination's queue; when the destination's place
+comes, the patient moves there and the interim place is freed.
+
 A municipal stay is known by one int, ``eid << pool_bits | pool`` (its episode row and pool), and ends with
 ``_stay_end`` unless a readmission or death ended it first (``_ended``).
 """
@@ -20,15 +28,15 @@ import numpy as np
 from ..eventlog import BACKGROUND_GROUP, Kind, Place
 from ..scenario.calendar import age_low, population_by_band
 from ..scenario.schema import SERVICES, Scenario
-from .draws import DEST, EID, MUNI, STAY, Rec
+from .draws import DEST, EID, HOSP, HOURS, MUNI, STAY, Rec, background_record
 from .network import Network
 from .rng import stream
 from .sampling import durations
 
 __all__ = ["Places"]
 
-_SERVICE_REQUEST, _SERVICE_START, _SERVICE_END, _DEATH = (16 * k for k in (
-    Kind.SERVICE_REQUEST, Kind.SERVICE_START, Kind.SERVICE_END, Kind.DEATH))
+_SERVICE_REQUEST, _SERVICE_START, _SERVICE_END, _DEATH, _HOSP_LEAVE = (16 * k for k in (
+    Kind.SERVICE_REQUEST, Kind.SERVICE_START, Kind.SERVICE_END, Kind.DEATH, Kind.HOSP_LEAVE))
 
 
 class Places:
@@ -45,6 +53,7 @@ class Places:
     _at: Callable[[float, Callable[[Any], None], Any], None]
     _at_stay_end: Callable[[float, int], None]
     _leave: Callable[[Rec], None]
+    census: list[int]
     _effect: Callable[[Rec, float], Any]
     _over: dict[int, tuple[float, int, float, int]]
     _limit: list[int]
@@ -53,12 +62,14 @@ class Places:
     def _init_places(self) -> None:
         net = self.network
         n = net.n_pools
-        self.cap = [p.capacity for p in net.pools]
-        self.used = [0] * n
+        self.cap: list[float] = [p.capacity for p in net.pools]
+        self.used: list[float] = [0] * n
         self.queue_h: list[deque[Any]] = [deque() for _ in range(n)]  # waiting in hospital
         self.queue_o: list[deque[Any]] = [deque() for _ in range(n)]  # waiting at home (background)
         self.requests = [0] * n  # requests per pool (for the offered load)
         self.pool_service = [p.service for p in net.pools]
+        self.by_hours = [p.by_hours for p in net.pools]
+        self._held: dict[int, float] = {}  # hours held by each client of a pool in hours (by episode row)
         self.pool_of = net.pool_of
         self._pool_bits = max(n - 1, 1).bit_length()
         self._pool_mask = (1 << self._pool_bits) - 1
@@ -69,24 +80,70 @@ class Places:
         self.priority = [cfg.hospital_priority for cfg in self.service_cfg]
         self.ends_in_death = [cfg.ends_in_death for cfg in self.service_cfg]
         self.planning_delay = self.scenario.discharge.planning_delay_days
+        # interim[service] = the service whose free place a hospital patient waiting for it may take, or -1
+        self.interim = [-1 if cfg.interim is None else SERVICES.index(cfg.interim) for cfg in self.service_cfg]
+        self._in_interim: dict[int, int] = {}  # episode row -> interim pool, while waiting there
         # _ended[eid] = 1 once the municipal stay started from episode row ``eid`` has ended (grown on demand)
         self._ended = bytearray(1 << 16)
 
     def _request(self, pool: int, rec: Rec, from_hospital: bool) -> None:
         now = self.env._now
-        self._ev(now, rec[EID], _SERVICE_REQUEST + self.pool_service[pool])
+        si = self.pool_service[pool]
+        self._ev(now, rec[EID], _SERVICE_REQUEST + si)
         self.requests[pool] += 1
-        if self.used[pool] < self.cap[pool]:
-            self.used[pool] += 1
+        need = rec[HOURS] if self.by_hours[pool] else 1
+        if self.used[pool] + need <= self.cap[pool]:
+            self.used[pool] += need
             self._grant(pool, rec, from_hospital)
+            return
+        (self.queue_h if from_hospital else self.queue_o)[pool].append((now, rec))
+        if pool not in self._over and len(self.queue_h[pool]) + len(self.queue_o[pool]) > self._limit[pool]:
+            self._over[pool] = (now, len(self.queue_h[pool]) + len(self.queue_o[pool]), now, self.requests[pool])
+        if from_hospital and self.interim[si] >= 0:
+            self._try_interim(self.pool_of[rec[MUNI]][self.interim[si]], rec)
+
+    def _try_interim(self, pool: int, rec: Rec) -> None:
+        """Take a free place of ``pool`` while waiting, if nobody waits for it (no queue is overtaken)."""
+        need = rec[HOURS] if self.by_hours[pool] else 1
+        if self.queue_h[pool] or self.queue_o[pool] or self.used[pool] + need > self.cap[pool]:
+            return
+        self.used[pool] += need
+        self._in_interim[rec[EID]] = pool
+        delay = self.planning_delay + self._effect(rec, self.env._now).delay_delta
+        if delay > 0:
+            self._at(delay, self._leave_to_interim, rec)
         else:
-            (self.queue_h if from_hospital else self.queue_o)[pool].append((now, rec))
-            if pool not in self._over and len(self.queue_h[pool]) + len(self.queue_o[pool]) > self._limit[pool]:
-                self._over[pool] = (now, len(self.queue_h[pool]) + len(self.queue_o[pool]), now, self.requests[pool])
+            self._leave_to_interim(rec)
+
+    def _leave_to_interim(self, rec: Rec) -> None:
+        """Leave hospital for the interim place (unless the destination's place came first)."""
+        eid = rec[EID]
+        pool = self._in_interim.get(eid)
+        if pool is None:  # the destination's place came during the planning delay
+            return
+        now, si = self.env._now, self.pool_service[pool]
+        self._in_interim[eid] = ~pool  # left hospital: in the interim place (a negative marker)
+        self.census[rec[HOSP]] -= 1
+        self._ev(now, eid, _HOSP_LEAVE + si)
+        self._ev(now, eid, _SERVICE_START + si)
+
+    def _end_interim(self, rec: Rec) -> bool:
+        """Free the interim place of a patient whose destination place came; True when the patient was in it."""
+        eid = rec[EID]
+        pool = self._in_interim.pop(eid)
+        left = pool < 0
+        pool = ~pool if left else pool
+        if left:
+            self._ev(self.env._now, eid, _SERVICE_END + self.pool_service[pool])
+        self._release(pool, rec[HOURS] if self.by_hours[pool] else 1)
+        return left
 
     def _grant(self, pool: int, rec: Rec, from_hospital: bool) -> None:
         if not from_hospital:
             self._start_service(pool, rec)
+            return
+        if self._in_interim and rec[EID] in self._in_interim and self._end_interim(rec):
+            self._start_service(pool, rec)  # from the interim place: no planning delay, already out of hospital
             return
         delay = self.planning_delay + self._effect(rec, self.env._now).delay_delta
         if delay > 0:
@@ -94,8 +151,8 @@ class Places:
         else:
             self._leave(rec)
 
-    def _release(self, pool: int) -> None:
-        self.used[pool] -= 1
+    def _release(self, pool: int, amount: float = 1) -> None:
+        self.used[pool] -= amount
         self._serve(pool)
 
     def _change_capacity(self, payload: tuple[int, int]) -> None:
@@ -104,23 +161,30 @@ class Places:
         self._serve(pool)
 
     def _serve(self, pool: int) -> None:
-        """Give free places to the queues (hospital first when the service gives it priority)."""
+        """Give free places to the queues in order (hospital first when the service gives it priority)."""
         si = self.pool_service[pool]
+        qh, qo = self.queue_h[pool], self.queue_o[pool]
+        hours = self.by_hours[pool]
         while self.used[pool] < self.cap[pool]:
-            qh, qo = self.queue_h[pool], self.queue_o[pool]
             if qh and (self.priority[si] or not qo or qh[0][0] <= qo[0][0]):
-                rec, hosp = qh.popleft()[1], True
+                queue, hosp = qh, True
             elif qo:
-                rec, hosp = qo.popleft()[1], False
+                queue, hosp = qo, False
             else:
                 return
-            self.used[pool] += 1
+            need = queue[0][1][HOURS] if hours else 1
+            if self.used[pool] + need > self.cap[pool]:
+                return
+            rec = queue.popleft()[1]
+            self.used[pool] += need
             self._grant(pool, rec, hosp)
 
     # ------------------------------------------------------------------------------------ stays
     def _start_service(self, pool: int, rec: Rec) -> None:
         eid = rec[EID]
         self._ev(self.env._now, eid, _SERVICE_START + self.pool_service[pool])
+        if self.by_hours[pool]:
+            self._held[eid] = rec[HOURS]
         self._at_stay_end(rec[STAY], eid << self._pool_bits | pool)
 
     def _stay_of(self, rec: Rec) -> int | None:
@@ -150,7 +214,7 @@ class Places:
         self._ev(now, eid, _SERVICE_END + si)
         if natural and self.ends_in_death[si]:
             self._ev(now, eid, _DEATH + si)
-        self._release(pool)
+        self._release(pool, self._held.pop(eid) if self.by_hours[pool] else 1)
 
     # ------------------------------------------------------------------------------------ background
     def _start_background(self) -> None:
@@ -161,13 +225,20 @@ class Places:
             for si, sname in enumerate(SERVICES):
                 cfg = self.service_cfg[si]
                 pool = self.pool_of[mi][si]
-                n0 = int(round(self.cap[pool] * cfg.initial_occupancy))
+                p = self.network.pools[pool]
+                # a shared pool starts occupied by its members' residents in proportion to their 80+ population
+                weight = 1.0 if len(p.members) == 1 else pop80[mi] / max(pop80[list(p.members)].sum(), 1e-12)
+                hours = self._hours_drawer(sname, m.name) if p.by_hours else None
+                n0 = int(round(self.cap[pool] * weight * cfg.initial_occupancy / (hours.mean if hours else 1)))
                 if n0:
                     rng = stream(self.seed, self.replication, f"initial:{sname}:{m.name}")
                     stays = durations(cfg.stay_days, rng.random(n0)) * rng.random(n0)
                     for st in stays.tolist():
-                        rec = self._background_record(mi, st)
-                        self.used[pool] += 1
+                        need = hours.next() if hours else 1
+                        if self.used[pool] + need > self.cap[pool]:
+                            break
+                        rec = self._background_record(mi, st, need if hours else None)
+                        self.used[pool] += need
                         self._start_service(pool, rec)
                 rate = cfg.other_requests_per_1000_80plus_year * pop80[mi] / 1000.0 / 365.0
                 if rate > 0:
@@ -179,20 +250,41 @@ class Places:
                     # the requests of the whole run, last first, as plain arrays (popped from the end)
                     todo = (array("d", times[keep][::-1].tobytes()), array("d", stays[keep][::-1].tobytes()))
                     if todo[0]:
-                        self._at(todo[0][-1], self._background_request, (pool, mi, todo))
+                        self._at(todo[0][-1], self._background_request, (pool, mi, todo, hours))
 
-    def _background_record(self, mi: int, stay: float) -> Rec:
+    def _hours_drawer(self, service: str, municipality: str) -> _Hours:
+        cfg = self.service_cfg[SERVICES.index(service)]
+        rng = stream(self.seed, self.replication, f"other_hours:{service}:{municipality}")
+        return _Hours(cfg.hours_per_client, rng)
+
+    def _background_record(self, mi: int, stay: float, hours: float | None = None) -> Rec:
         pid = self.next_background
         self.next_background -= 1
-        return (self.log.new_episode(pid, 1, mi, BACKGROUND_GROUP, 0), stay)
+        return background_record(self.log.new_episode(pid, 1, mi, BACKGROUND_GROUP, 0, -1), stay, hours)
 
-    def _background_request(self, payload: tuple[int, int, tuple[array[float], array[float]]]) -> None:
-        pool, mi, (times, stays) = payload
+    def _background_request(self, payload: tuple[int, int, tuple[array[float], array[float]], _Hours | None],
+                            ) -> None:
+        pool, mi, (times, stays), hours = payload
         times.pop()
         stay = stays.pop()
-        self._request(pool, self._background_record(mi, stay), False)
+        self._request(pool, self._background_record(mi, stay, hours.next() if hours else None), False)
         if times:
             self._at(times[-1] - self.env._now, self._background_request, payload)
 
     def _clear_places(self) -> None:
         self.queue_h = self.queue_o = []
+
+
+class _Hours:
+    """Hours per week of new home-care clients from outside the hospital pathway, drawn in blocks."""
+
+    def __init__(self, dist: Any, rng: np.random.Generator):
+        self.dist, self.rng = dist, rng
+        self.mean = float(dist.mean)
+        self.block: list[float] = []
+
+    def next(self) -> float:
+        if not self.block:
+            self.block = durations(self.dist, self.rng.random(256)).tolist()
+            self.block.reverse()
+        return self.block.pop()

@@ -33,7 +33,7 @@ class Watch:
     env: Any
     until: float
     check_stability: bool
-    cap: list[int]
+    cap: list[float]
     requests: list[int]
     queue_h: list[deque[Any]]
     queue_o: list[deque[Any]]
@@ -47,8 +47,11 @@ class Watch:
     def _init_watch(self) -> None:
         # pool -> (day, queue length) at the start of the watch window, (day, requests) when first too long
         self._over: dict[int, tuple[float, int, float, int]] = {}
-        self._limit = [max(QUEUE_LIMIT_MIN, QUEUE_LIMIT_PER_PLACE * c) for c in self.cap]
-        self._census_limit = CENSUS_LIMIT_PER_BED * sum(h.beds for h in self.network.hospitals)
+        # a queue is "long" by clients: a pool in hours counts its places as hours / mean hours per client
+        places = [c / (float(self.service_cfg[p.service].hours_per_client.mean) if p.by_hours else 1.0)
+                  for c, p in zip(self.cap, self.network.pools, strict=True)]
+        self._limit = [max(QUEUE_LIMIT_MIN, int(QUEUE_LIMIT_PER_PLACE * c)) for c in places]
+        self._census_limit = [CENSUS_LIMIT_PER_BED * (h.beds or 1_000_000) for h in self.network.hospitals]
 
     def _start_watch(self) -> None:
         if self.check_stability and self.until > 1.0:
@@ -65,7 +68,7 @@ class Watch:
                 if q > q0:
                     raise self._unstable_queue(pool, q, (self.requests[pool] - r1) / (now - t1))
                 self._over[pool] = (now, q, t1, r1)
-        if sum(self.census) > self._census_limit:
+        if any(c > limit for c, limit in zip(self.census, self._census_limit, strict=True)):
             raise self._unstable_census()
         if self.patients > EPISODES_PER_PATIENT_LIMIT * self.next_pid:
             raise self._unstable_census(loop=True)
@@ -89,18 +92,17 @@ class Watch:
 
     def _unstable_census(self, loop: bool = False) -> UnstableScenario:
         now = self.env._now
-        mi = max(range(len(self.census)), key=self.census.__getitem__)
-        mname = self.scenario.municipality[mi].name
-        beds = sum(h.beds for h in self.network.hospitals)
+        hi = max(range(len(self.census)), key=self.census.__getitem__)
+        site = self.network.hospitals[hi]
         per_patient = self.patients / max(self.next_pid, 1)
         g = max(self.scenario.group, key=lambda x: x.readmission_30d)
         if loop:
             return UnstableScenario(
-                f"municipality {mname}: hospital readmission loop does not drain ({per_patient:.1f} episodes per "
+                f"{site.name}: hospital readmission loop does not drain ({per_patient:.1f} episodes per "
                 f"patient after {now:.0f} days; readmission_30d = {g.readmission_30d:g} in group {g.name})",
-                mname, "hospital", now)
+                site.name, "hospital", now)
         return UnstableScenario(
-            f"municipality {mname}: hospital census grows without bound ({sum(self.census)} in hospital after "
-            f"{now:.0f} days with {beds} staffed beds, {self.census[mi]} of them from {mname}; "
-            f"{per_patient:.1f} episodes per patient: the readmission loop does not drain "
-            f"(readmission_30d = {g.readmission_30d:g} in group {g.name})", mname, "hospital", now)
+            f"{site.name}: hospital census grows without bound ({self.census[hi]} in hospital after "
+            f"{now:.0f} days with {site.beds} staffed beds; {per_patient:.1f} episodes per patient: the readmission "
+            f"loop does not drain (readmission_30d = {g.readmission_30d:g} in group {g.name})",
+            site.name, "hospital", now)

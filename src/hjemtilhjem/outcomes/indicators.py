@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..eventlog import BACKGROUND_GROUP, Kind, LogArrays, Place
-from ..scenario.calendar import age_low, beds_by_day, capacity_changes, population_by_band
+from ..model.network import compile_network
+from ..scenario.calendar import age_low, beds_by_day, population_by_band
 from ..scenario.schema import SERVICES, Scenario
 
 __all__ = ["Context", "context", "indicators", "daily", "Intervals", "overlap_total", "stays"]
@@ -27,18 +28,34 @@ class Context:
 
     w0: float
     w1: float
-    beds: np.ndarray  # staffed beds per day of the run
+    beds: np.ndarray  # staffed beds per day of the run, every hospital of the health community together
     population: np.ndarray  # (municipalities, bands)
     bands: list[str]
     municipalities: list[str]
     day_rate_nok: float
     unit_costs: dict[str, float]
-    capacity: np.ndarray  # (municipalities, services), mean over the measured window
+    pool_capacity: np.ndarray  # places (or hours per week) of each pool, mean over the measured window
+    pool_of: np.ndarray  # (municipalities, services) -> pool
+    pool_names: list[str] = field(default_factory=list)
+    pool_service: list[int] = field(default_factory=list)
+    pool_by_hours: list[bool] = field(default_factory=list)
+    hospitals: list[str] = field(default_factory=lambda: ["Hospital"])
+    hospital_beds: np.ndarray | None = None  # (hospitals, days + 1); ones for an external hospital
+    hospital_external: list[bool] = field(default_factory=lambda: [False])
     intervention_costs: list[tuple[float, float, float, list[int], list[int]]] = field(default_factory=list)
 
     @property
     def years(self) -> float:
         return (self.w1 - self.w0) / 365.0
+
+    def places(self, service: int) -> float:
+        """Places of a service in every pool together (mean over the measured window)."""
+        return float(sum(c for c, si in zip(self.pool_capacity, self.pool_service, strict=True) if si == service))
+
+    @property
+    def internal(self) -> np.ndarray:
+        """Hospitals of the health community (not external), as a bool mask."""
+        return ~np.array(self.hospital_external, dtype=bool)
 
 
 def context(s: Scenario) -> Context:
@@ -54,9 +71,10 @@ def context(s: Scenario) -> Context:
         iv_costs.append((iv.start_day, iv.cost_per_patient_nok, iv.annual_cost_nok, groups, munis))
     c = s.costs
     w0, w1 = s.scenario.warmup_days, s.scenario.warmup_days + s.scenario.horizon_days
-    capacity = np.array([[m.capacity(x) for x in SERVICES] for m in s.municipality], dtype=float)
-    for day, mi, si, delta in capacity_changes(s):  # time-weighted over the measured window
-        capacity[mi, si] += delta * (w1 - min(max(day, w0), w1)) / (w1 - w0)
+    net = compile_network(s)
+    capacity = np.array([p.capacity for p in net.pools], dtype=float)
+    for day, pool, delta in net.capacity_changes:  # time-weighted over the measured window
+        capacity[pool] += delta * (w1 - min(max(day, w0), w1)) / (w1 - w0)
     return Context(
         w0=s.scenario.warmup_days,
         w1=s.scenario.warmup_days + s.scenario.horizon_days,
@@ -67,7 +85,14 @@ def context(s: Scenario) -> Context:
         day_rate_nok=c.delayed_day_rate_nok,
         unit_costs={"hospital": c.hospital_bed_day_nok, "kad": c.kad_day_nok, "short_term": c.short_term_day_nok,
                     "rehab": c.rehab_day_nok, "long_term": c.long_term_day_nok, "home_care": c.home_care_day_nok},
-        capacity=np.maximum(capacity, 0.0),
+        pool_capacity=np.maximum(capacity, 0.0),
+        pool_of=np.array(net.pool_of, dtype=np.int64),
+        pool_names=[p.name for p in net.pools],
+        pool_service=[p.service for p in net.pools],
+        pool_by_hours=[p.by_hours for p in net.pools],
+        hospitals=[h.name for h in s.hospitals],
+        hospital_beds=np.array([beds_by_day(s, h) for h in s.hospitals]),
+        hospital_external=[h.external for h in s.hospitals],
         intervention_costs=iv_costs,
     )
 
@@ -84,6 +109,7 @@ class Intervals:
     municipality: np.ndarray
     group: np.ndarray
     band: np.ndarray
+    hospital: np.ndarray  # the patient's hospital (-1 outside the hospital pathway)
     closed: np.ndarray  # bool: the stay ended inside the run
     extra: np.ndarray  # extra of the closing event (destination, service), -1 when open
 
@@ -130,7 +156,8 @@ def _pair(open_mask: np.ndarray, close_mask: np.ndarray, log: LogArrays, run_end
     end = np.where(found, log.time[ci], run_end)
     extra = np.where(found, log.extra[ci], -1)
     return Intervals(start=log.time[o], end=end, person=log.person[o], episode=log.episode[o],
-                     municipality=log.municipality[o], group=log.group[o], band=log.band[o], closed=found,
+                     municipality=log.municipality[o], group=log.group[o], band=log.band[o],
+                     hospital=log.hospital[o], closed=found,
                      extra=extra)
 
 
@@ -147,8 +174,7 @@ def stays(log: LogArrays, run_end: float) -> dict[str, Intervals]:
     for code, name in enumerate(SERVICES):
         if name == "kad":
             continue
-        m = svc_code == code
-        out[name] = Intervals(**{f: getattr(service, f)[m] for f in Intervals.__dataclass_fields__})
+        out[name] = select(service, svc_code == code)
     return out
 
 
@@ -298,14 +324,14 @@ def indicators(log: LogArrays, ctx: Context, st: dict[str, Intervals] | None = N
     pop67_m = ctx.population[:, old].sum(axis=1)
     out: dict[str, float] = {}
 
-    # hospital occupancy and corridor days
+    # hospital occupancy and corridor days: the hospitals of the health community (each its own beds)
     n_days = len(ctx.beds) - 1
-    occ_daily = daily_mean(hosp, n_days)
+    inside = _inside(hosp, ctx)
+    occ_daily = daily_mean(inside, n_days)
     d0, d1 = int(np.floor(w0)), int(np.ceil(w1))
     out["bed_occupancy"] = float(np.mean(occ_daily[d0:d1] / ctx.beds[d0:d1]))
-    corridor, _ = _excess(hosp, ctx.beds, w0, w1)
-    out["corridor_patient_days"] = corridor / yrs
-    bed_days = overlap_total(hosp.start, hosp.end, w0, w1)
+    out["corridor_patient_days"] = sum(corridor_by_hospital(hosp, ctx, w0, w1)[0]) / yrs
+    bed_days = overlap_total(inside.start, inside.end, w0, w1)
     out["hospital_bed_days"] = bed_days / yrs
     out["hospital_occupied_beds"] = bed_days / (w1 - w0)
 
@@ -359,14 +385,14 @@ def indicators(log: LogArrays, ctx: Context, st: dict[str, Intervals] | None = N
     ok = ~np.isnan(wait) & (log.time[req] + np.nan_to_num(wait) >= w0) & (log.time[req] + np.nan_to_num(wait) <= w1)
     out["short_term_wait"] = float(wait[ok].mean()) if ok.any() else float("nan")
     kad_days = overlap_total(kad.start, kad.end, w0, w1)
-    kad_beds = ctx.capacity[:, 0].sum()
+    kad_beds = ctx.places(Place.KAD)
     out["kad_occupancy"] = _share(kad_days / (w1 - w0), kad_beds)
     kad_in = (kad.start >= w0) & (kad.start < w1)
     out["kad_admissions_per_1000"] = _share(float(kad_in.sum()) / yrs, pop_m.sum() / 1000.0)
     kad_end = kad.closed & (kad.end >= w0) & (kad.end <= w1)
     out["kad_los_mean"] = float(np.mean(kad.end[kad_end] - kad.start[kad_end])) if kad_end.any() else float("nan")
     st_days = overlap_total(st["short_term"].start, st["short_term"].end, w0, w1)
-    out["short_term_occupancy"] = _share(st_days / (w1 - w0), ctx.capacity[:, 1].sum())
+    out["short_term_occupancy"] = _share(st_days / (w1 - w0), ctx.places(Place.SHORT_TERM))
 
     # costs by payer (per year). The delayed-day payment moves money from municipality to hospital.
     uc = ctx.unit_costs
@@ -416,6 +442,31 @@ def _match_times(log: LogArrays, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(bi >= 0, log.time[np.maximum(bi, 0)] - log.time[a], np.nan)
 
 
+def select(iv: Intervals, mask: np.ndarray) -> Intervals:
+    """The intervals where ``mask`` holds."""
+    return Intervals(**{f: getattr(iv, f)[mask] for f in Intervals.__dataclass_fields__})
+
+
+def _inside(hosp: Intervals, ctx: Context) -> Intervals:
+    """Hospital stays in the health community's own hospitals (all of them when none is external)."""
+    inside = ctx.internal
+    return hosp if inside.all() else select(hosp, inside[hosp.hospital])
+
+
+def corridor_by_hospital(hosp: Intervals, ctx: Context, a: float, b: float) -> tuple[list[float], list[np.ndarray]]:
+    """Patient-days above each own hospital's staffed beds inside ``[a, b]``, and per day of the run."""
+    beds = ctx.hospital_beds if ctx.hospital_beds is not None else ctx.beds[None, :]
+    if len(beds) == 1:
+        total, per_day = _excess(hosp, beds[0], a, b)
+        return [total], [per_day]
+    totals, days = [], []
+    for h in np.flatnonzero(ctx.internal):
+        total, per_day = _excess(select(hosp, hosp.hospital == h), beds[h], a, b)
+        totals.append(total)
+        days.append(per_day)
+    return totals, days
+
+
 def daily(log: LogArrays, ctx: Context, st: dict[str, Intervals] | None = None) -> dict[str, np.ndarray]:
     """Daily series over the whole run (warm-up included): day index, occupancy and queues.
 
@@ -423,12 +474,12 @@ def daily(log: LogArrays, ctx: Context, st: dict[str, Intervals] | None = None) 
     """
     st = stays(log, ctx.w1) if st is None else st
     n_days = len(ctx.beds) - 1
-    _, corridor = _excess(st["hospital"], ctx.beds, 0.0, ctx.w1)
+    _, per_day = corridor_by_hospital(st["hospital"], ctx, 0.0, ctx.w1)
     out = {
         "day": np.arange(n_days, dtype=float),
         "staffed_beds": ctx.beds[:n_days],
-        "hospital_occupancy": daily_mean(st["hospital"], n_days),
-        "corridor_patients": corridor,
+        "hospital_occupancy": daily_mean(_inside(st["hospital"], ctx), n_days),
+        "corridor_patients": np.sum(per_day, axis=0),
         "delayed_patients": daily_mean(st["ready"], n_days),
         "kad_occupancy": daily_mean(st["kad"], n_days),
     }

@@ -6,7 +6,7 @@ import datetime as dt
 
 import numpy as np
 
-from .schema import _CAPACITY_KEY, MONTHS, SERVICES, Scenario
+from .schema import MONTHS, SERVICE_OF_CAPACITY, SERVICES, Hospital, Scenario
 
 __all__ = ["run_days", "season_by_day", "beds_by_day", "population_by_band", "capacity_changes"]
 
@@ -21,9 +21,10 @@ def _dates(s: Scenario) -> list[dt.date]:
     return [start + dt.timedelta(days=d) for d in range(run_days(s) + 1)]
 
 
-def season_by_day(s: Scenario) -> np.ndarray:
-    """Admission multiplier for each simulated day (months not given count as 1)."""
-    table = s.hospital.seasonality
+def season_by_day(s: Scenario, hospital: Hospital | None = None) -> np.ndarray:
+    """Admission multiplier for each simulated day (months not given count as 1), from the seasonality of
+    ``hospital`` (default: the first)."""
+    table = (hospital or s.hospitals[0]).seasonality
     return np.array([table.get(MONTHS[d.month - 1], 1.0) for d in _dates(s)], dtype=float)
 
 
@@ -34,16 +35,26 @@ def _in_closure(d: dt.date, start: str, end: str) -> bool:
     return a <= key <= b if a <= b else key >= a or key <= b  # a closure may span new year
 
 
-def beds_by_day(s: Scenario) -> np.ndarray:
-    """Staffed hospital beds on each simulated day (closures and intervention changes applied)."""
-    beds = np.full(run_days(s) + 1, float(s.hospital.beds))
+def beds_by_day(s: Scenario, hospital: Hospital | None = None) -> np.ndarray:
+    """Staffed beds of ``hospital`` on each simulated day (closures and intervention changes applied); default:
+    every hospital of the health community together (external hospitals have no staffed beds here).
+
+    An intervention's ``hospital_beds_delta`` changes the first hospital that is not external.
+    """
+    if hospital is None:
+        inside = [h for h in s.hospitals if not h.external]
+        return np.sum([beds_by_day(s, h) for h in inside], axis=0) if inside else np.ones(run_days(s) + 1)
+    if hospital.external or hospital.beds is None:
+        return np.ones(run_days(s) + 1)
+    beds = np.full(run_days(s) + 1, float(hospital.beds))
     for i, d in enumerate(_dates(s)):
-        for c in s.hospital.bed_closures:
+        for c in hospital.bed_closures:
             if _in_closure(d, c.from_, c.to):
                 beds[i] += c.beds
-    for iv in s.intervention:
-        if iv.enabled and iv.active_effects().hospital_beds_delta:
-            beds[int(np.floor(iv.start_day)):] += iv.active_effects().hospital_beds_delta
+    if hospital is next(h for h in s.hospitals if not h.external):
+        for iv in s.intervention:
+            if iv.enabled and iv.active_effects().hospital_beds_delta:
+                beds[int(np.floor(iv.start_day)):] += iv.active_effects().hospital_beds_delta
     return np.maximum(beds, 1.0)
 
 
@@ -58,7 +69,7 @@ def capacity_changes(s: Scenario) -> list[tuple[float, int, int, int]]:
     ``capacity_delta`` (e.g. ``{short_term_beds = 5}``) applies to each targeted municipality (all when
     none are named) from the intervention's ``start_day``; service indices follow ``SERVICES``.
     """
-    service_of = {key: SERVICES.index(service) for service, key in _CAPACITY_KEY.items()}
+    service_of = {key: SERVICES.index(service) for key, service in SERVICE_OF_CAPACITY.items()}
     names = [m.name for m in s.municipality]
     out: list[tuple[float, int, int, int]] = []
     for iv in s.intervention:

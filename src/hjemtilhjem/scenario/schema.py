@@ -24,7 +24,12 @@ _BAND = re.compile(r"^\d+(-\d+|\+)$")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    """Unknown keys are errors, and numbers must be numbers: no string ``"300"`` for 300 and no ``true``
+    for 1 (pydantic's strict mode; a whole number may still be given for a float). Tuples and dates
+    opt out with ``strict=False``: TOML gives an array for a tuple and a resolved scenario holds its date
+    as text. Their items are still strict."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
 
 
 # ----------------------------------------------------------------------------------------- distributions
@@ -84,7 +89,7 @@ class LogNormalCI(_Strict):
 
     dist: Literal["lognormal_ci"]
     mean: float = Field(gt=0, description="point estimate (median on the log scale)")
-    ci95: tuple[float, float]
+    ci95: tuple[float, float] = Field(strict=False)
 
     @model_validator(mode="after")
     def _ci(self) -> LogNormalCI:
@@ -103,7 +108,7 @@ class NormalCI(_Strict):
 
     dist: Literal["normal_ci"]
     mean: float
-    ci95: tuple[float, float]
+    ci95: tuple[float, float] = Field(strict=False)
 
     @model_validator(mode="after")
     def _ci(self) -> NormalCI:
@@ -129,7 +134,7 @@ class ScenarioMeta(_Strict):
     warmup_days: float = Field(ge=0, le=3650)
     replications: int = Field(ge=1, le=10000)
     seed: int = Field(ge=0)
-    start_date: _dt.date = _dt.date(2025, 1, 1)
+    start_date: _dt.date = Field(_dt.date(2025, 1, 1), strict=False)
     parameter_uncertainty: bool = True
     source: str = ""
 
@@ -160,8 +165,16 @@ class BedClosure(_Strict):
 
 
 class Hospital(_Strict):
+    """A hospital (one ``[hospital]`` table, or several ``[[hospital]]``)."""
+
     name: str = "Hospital"
-    beds: int = Field(gt=0, description="staffed beds; a soft capacity (corridor patients)")
+    beds: int | None = Field(None, gt=0, description="staffed beds; a soft capacity (corridor patients); "
+                                                     "not given for an external hospital")
+    catchment: dict[str, float] = Field(
+        default_factory=dict, description="share of each municipality's patients admitted here (a municipality may "
+                                          "be split between hospitals); with one hospital: every municipality, 1")
+    external: bool = Field(False, description="outside the health community (e.g. the other trust of a split "
+                                              "municipality): its patients are simulated, its beds are not")
     seasonality: dict[str, float] = Field(default_factory=dict, description="admission multiplier by month")
     bed_closures: list[BedClosure] = Field(default_factory=list)
     source: str = ""
@@ -183,6 +196,8 @@ class Triage(_Strict):
     kad_share: float = Field(0.0, ge=0, le=1, description="sent to a municipal acute bed if one is free")
     home_share: float = Field(0.0, ge=0, le=1, description="treated at home, no admission")
     kad_transfer_to_hospital: float = Field(0.1, ge=0, le=1, description="share of KAD stays ending in hospital")
+    kad_transfer_days: Duration | None = Field(
+        None, description="time from KAD admission to a transfer to hospital (default: at the end of the KAD stay)")
     kad_min_age_band: str | None = None
     source: str = ""
 
@@ -207,6 +222,14 @@ class Service(_Strict):
     """A municipal service with hard capacity (KAD, short-term, rehab, long-term, home care)."""
 
     stay_days: Duration
+    capacity_unit: Literal["places", "hours_per_week"] = Field(
+        "places", description="places (beds, clients), or hours per week (home care): each client then needs "
+                              "hours_per_client")
+    hours_per_client: Duration | None = Field(None, description="hours per week a new client needs "
+                                                                "(capacity_unit = 'hours_per_week')")
+    interim: Literal["kad", "short_term", "rehab", "long_term", "home_care"] | None = Field(
+        None, description="while a hospital patient waits for this service, a free place of the interim service "
+                          "takes the patient out of hospital (e.g. short_term while waiting for long_term)")
     initial_occupancy: float = Field(0.0, ge=0, le=1, description="share of places filled at day 0")
     other_requests_per_1000_80plus_year: float = Field(
         0.0, ge=0, description="requests from outside the hospital pathway (from home), per 1000 aged 80+"
@@ -228,11 +251,13 @@ class Municipality(_Strict):
     name: str = Field(min_length=1)
     number: str = ""
     population: dict[str, int] = Field(description="inhabitants by age band")
-    kad_beds: int = Field(ge=0)
-    short_term_beds: int = Field(ge=0)
-    rehab_beds: int = Field(ge=0)
-    long_term_beds: int = Field(ge=0)
-    home_care_clients: int = Field(ge=0)
+    # capacities of the municipality's own pools; not given for a service whose shared pool states its capacity
+    kad_beds: int | None = Field(None, ge=0)
+    short_term_beds: int | None = Field(None, ge=0)
+    rehab_beds: int | None = Field(None, ge=0)
+    long_term_beds: int | None = Field(None, ge=0)
+    home_care_clients: int | None = Field(None, ge=0, description="home care in clients")
+    home_care_hours_per_week: float | None = Field(None, ge=0, description="home care in hours per week")
     source: str = ""
 
     @field_validator("population")
@@ -245,8 +270,12 @@ class Municipality(_Strict):
                 raise ValueError(f"population of band {k!r} must be >= 0")
         return v
 
-    def capacity(self, service: str) -> int:
-        return int(getattr(self, _CAPACITY_KEY[service]))
+    def capacity(self, service: str, unit: str = "places") -> float:
+        """Own capacity of a service (0 when not given), in places or hours per week."""
+        key = "home_care_hours_per_week" if service == "home_care" and unit == "hours_per_week" else \
+            _CAPACITY_KEY[service]
+        value = getattr(self, key)
+        return 0 if value is None else value
 
 
 _CAPACITY_KEY = {
@@ -256,7 +285,10 @@ _CAPACITY_KEY = {
     "long_term": "long_term_beds",
     "home_care": "home_care_clients",
 }
-CAPACITY_KEYS = tuple(_CAPACITY_KEY.values())
+CAPACITY_KEYS = (*_CAPACITY_KEY.values(), "home_care_hours_per_week")
+#: the service of each capacity key
+SERVICE_OF_CAPACITY = {**{key: service for service, key in _CAPACITY_KEY.items()},
+                       "home_care_hours_per_week": "home_care"}
 
 
 class Group(_Strict):
@@ -304,6 +336,17 @@ class Group(_Strict):
     def rate_for(self, band: str) -> float:
         r = self.admissions_per_1000_year
         return float(r) if isinstance(r, (int, float)) else float(r.get(band, 0.0))
+
+
+class Pool(_Strict):
+    """Places of one service shared by several municipalities (e.g. an intermunicipal KAD unit)."""
+
+    name: str = Field(min_length=1)
+    service: Literal["kad", "short_term", "rehab", "long_term", "home_care"]
+    members: list[str] = Field(min_length=1, description="municipalities whose patients use the pool")
+    capacity: float | None = Field(None, ge=0, description="places (hours per week for home care in hours); "
+                                                           "default: the sum of the members' own capacities")
+    source: str = ""
 
 
 class Targets(_Strict):
@@ -362,11 +405,12 @@ class Scenario(_Strict):
     extends: str | None = Field(None, description="path of a scenario this one inherits (merged at load)")
     scenario: ScenarioMeta
     costs: Costs
-    hospital: Hospital
+    hospital: Hospital | list[Hospital] = Field(description="one [hospital] table or several [[hospital]]")
     triage: Triage = Field(default_factory=Triage)
     discharge: Discharge = Field(default_factory=Discharge)
     services: Services
     municipality: list[Municipality] = Field(min_length=1)
+    pool: list[Pool] = Field(default_factory=list, description="places shared by several municipalities")
     group: list[Group] = Field(min_length=1)
     intervention: list[Intervention] = Field(default_factory=list)
     sources: dict[str, str] = Field(default_factory=dict, description="source key -> citation")
@@ -412,9 +456,19 @@ class Scenario(_Strict):
                                   f"must be in 0..{ADMISSION_MULT_CAP}")
         if self.triage.kad_min_age_band is not None and self.triage.kad_min_age_band not in bands:
             errors.append(f"triage.kad_min_age_band: unknown age band {self.triage.kad_min_age_band!r}")
+        errors.extend(_network_errors(self))
         if errors:
             raise ValueError("; ".join(errors))
         return self
+
+    @property
+    def hospitals(self) -> list[Hospital]:
+        """The hospitals, whether given as one ``[hospital]`` table or as ``[[hospital]]``."""
+        return list(self.hospital) if isinstance(self.hospital, list) else [self.hospital]
+
+    def shared_pool(self, municipality: str, service: str) -> Pool | None:
+        """The declared pool of ``service`` that ``municipality`` belongs to, if any."""
+        return next((p for p in self.pool if p.service == service and municipality in p.members), None)
 
     @property
     def bands(self) -> list[str]:
@@ -423,3 +477,87 @@ class Scenario(_Strict):
     @property
     def name(self) -> str:
         return self.scenario.name
+
+
+def _network_errors(s: Scenario) -> list[str]:
+    """Hospitals' catchments, pools' members and where each capacity is given (``key.path: message`` each)."""
+    errors: list[str] = []
+    mnames = [m.name for m in s.municipality]
+    hospitals = s.hospitals
+    many = isinstance(s.hospital, list)
+    names = [h.name for h in hospitals]
+    if len(set(names)) < len(names):
+        errors.append(f"hospital: duplicate name {sorted(n for n in names if names.count(n) > 1)[0]!r}")
+    shares = {name: 0.0 for name in mnames}
+    for h in hospitals:
+        where = f"hospital.{h.name}" if many else "hospital"
+        if h.beds is None and not h.external:
+            errors.append(f"{where}.beds: required (staffed beds) unless external = true")
+        if many and not h.catchment:
+            errors.append(f"{where}.catchment: required with several hospitals (share of each municipality's "
+                          f"patients, e.g. {{ \"{mnames[0]}\" = 1.0 }})")
+        for mname, share in h.catchment.items():
+            if mname not in shares:
+                errors.append(f"{where}.catchment: unknown municipality {mname!r}{_did_you_mean(mname, mnames)}")
+            elif not 0 <= share <= 1:
+                errors.append(f"{where}.catchment.{mname}: share must be between 0 and 1")
+            else:
+                shares[mname] += share
+    if many or hospitals[0].catchment:
+        for mname, total in shares.items():
+            if abs(total - 1.0) > 1e-6:
+                errors.append(f"hospital: catchment shares of municipality {mname!r} sum to {total:.4f}, not 1 "
+                              f"(give the "
+                              f"part treated outside the health community as an external hospital)")
+    seen: dict[tuple[str, str], str] = {}
+    pnames = [p.name for p in s.pool]
+    if len(set(pnames)) < len(pnames):
+        errors.append(f"pool: duplicate name {sorted(n for n in pnames if pnames.count(n) > 1)[0]!r}")
+    for p in s.pool:
+        for member in p.members:
+            if member not in mnames:
+                errors.append(f"pool.{p.name}.members: {member!r} is not a municipality of the scenario"
+                              f"{_did_you_mean(member, mnames)}")
+            elif (member, p.service) in seen:
+                errors.append(f"pool.{p.name}.members: {member!r} is already in pool {seen[member, p.service]!r} of "
+                              f"service {p.service} (a municipality uses one pool per service)")
+            else:
+                seen[member, p.service] = p.name
+    unit_hours = {name: getattr(s.services, name).capacity_unit == "hours_per_week" for name in SERVICES}
+    for name in SERVICES:
+        cfg = getattr(s.services, name)
+        if cfg.capacity_unit == "hours_per_week" and name != "home_care":
+            errors.append(f"services.{name}.capacity_unit: only home_care can be counted in hours per week")
+        if cfg.capacity_unit == "hours_per_week" and cfg.hours_per_client is None:
+            errors.append(f"services.{name}.hours_per_client: required with capacity_unit = 'hours_per_week'")
+        if cfg.interim is not None and name != "long_term":
+            errors.append(f"services.{name}.interim: only long_term can name an interim service (a patient "
+                          f"discharged to long-term care has no 30-day outcome that the interim stay would move)")
+        elif cfg.interim == name:
+            errors.append(f"services.{name}.interim: a service cannot be its own interim place")
+    for m in s.municipality:
+        for name in SERVICES:
+            key = "home_care_hours_per_week" if unit_hours[name] else _CAPACITY_KEY[name]
+            if name == "home_care":
+                other = _CAPACITY_KEY[name] if unit_hours[name] else "home_care_hours_per_week"
+                if getattr(m, other) is not None:
+                    errors.append(f"municipality.{m.name}.{other}: home care is counted in "
+                                  f"{'hours per week' if unit_hours[name] else 'clients'} here "
+                                  f"(services.home_care.capacity_unit); give {key}")
+            given = getattr(m, key) is not None
+            pool = s.shared_pool(m.name, name)
+            if pool is not None and pool.capacity is not None:
+                if given:
+                    errors.append(f"municipality.{m.name}.{key}: the capacity of shared pool {pool.name!r} is given "
+                                  f"on the pool; give it in one place only")
+            elif not given:
+                errors.append(f"municipality.{m.name}.{key}: required key is missing"
+                              + (f" (or give the capacity of pool {pool.name!r})" if pool is not None else ""))
+    return errors
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -1,0 +1,115 @@
+"""Indicators per place: each hospital and each pool of the network (pure numpy, from the event log).
+
+Delayed days, payments and costs stay with the patient's home municipality (it pays, see :mod:`.indicators`);
+here the same log is cut by where the patient was: which hospital held the bed, which pool was asked for a place.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..eventlog import Kind, LogArrays, Place
+from .indicators import Context, Intervals, _first_by_row, corridor_by_hospital, daily_mean, overlap_total, select
+
+__all__ = ["by_hospital", "by_pool", "daily_by_place"]
+
+
+def _share(num: float, den: float) -> float:
+    return float(num / den) if den > 0 else float("nan")
+
+
+def by_hospital(st: dict[str, Intervals], ctx: Context) -> dict[str, dict[str, float]]:
+    """Per hospital: occupancy and corridor days (own hospitals), bed-days, admissions and delayed days per year."""
+    w0, w1, yrs = ctx.w0, ctx.w1, ctx.years
+    hosp, ready = st["hospital"], st["ready"]
+    beds = ctx.hospital_beds if ctx.hospital_beds is not None else ctx.beds[None, :]
+    corridor = dict(zip(np.flatnonzero(ctx.internal).tolist(), corridor_by_hospital(hosp, ctx, w0, w1)[0],
+                        strict=True))
+    d0, d1 = int(np.floor(w0)), int(np.ceil(w1))
+    out: dict[str, dict[str, float]] = {}
+    for h, name in enumerate(ctx.hospitals):
+        mine = select(hosp, hosp.hospital == h)
+        waits = select(ready, ready.hospital == h)
+        adm = (mine.start >= w0) & (mine.start < w1)
+        bed_days = overlap_total(mine.start, mine.end, w0, w1)
+        row = {"admissions": float(adm.sum()) / yrs, "hospital_bed_days": bed_days / yrs,
+               "delayed_days": overlap_total(waits.start, waits.end, w0, w1) / yrs}
+        if not ctx.hospital_external[h]:
+            occ = daily_mean(mine, len(beds[h]) - 1)
+            row["bed_occupancy"] = float(np.mean(occ[d0:d1] / beds[h][d0:d1]))
+            row["corridor_patient_days"] = corridor[h] / yrs
+        out[name] = row
+    return out
+
+
+def _pool_of_events(log: LogArrays, idx: np.ndarray, ctx: Context) -> np.ndarray:
+    """The pool of each service event ``idx`` (its municipality's pool of the service in ``extra``)."""
+    return ctx.pool_of[log.municipality[idx].astype(np.int64), log.extra[idx].astype(np.int64)]
+
+
+def by_pool(log: LogArrays, st: dict[str, Intervals], ctx: Context) -> dict[str, dict[str, float]]:
+    """Per pool: mean clients in place and occupancy (places in use / places; for a pool in hours, clients only),
+    requests per year, mean wait from request to place (requests placed in the window), and the delayed days of
+    hospital patients waiting for it, per year."""
+    w0, w1, yrs = ctx.w0, ctx.w1, ctx.years
+    n = len(ctx.pool_names)
+    k = log.kind
+    in_place = np.zeros(n)
+    # KAD stays are KAD_ADMIT..KAD_LEAVE; the other services SERVICE_START..SERVICE_END
+    kad = st["kad"]
+    kad_pool = ctx.pool_of[kad.municipality.astype(np.int64), Place.KAD]
+    np.add.at(in_place, kad_pool, np.clip(np.minimum(kad.end, w1) - np.maximum(kad.start, w0), 0.0, None))
+    for si, name in ((Place.SHORT_TERM, "short_term"), (Place.REHAB, "rehab"), (Place.LONG_TERM, "long_term"),
+                     (Place.HOME_CARE, "home_care")):
+        iv = st[name]
+        pools = ctx.pool_of[iv.municipality.astype(np.int64), si]
+        np.add.at(in_place, pools, np.clip(np.minimum(iv.end, w1) - np.maximum(iv.start, w0), 0.0, None))
+    in_place /= (w1 - w0)
+    req = np.flatnonzero((k == Kind.SERVICE_REQUEST) & (log.time >= w0) & (log.time < w1))
+    req_pool = _pool_of_events(log, req, ctx)
+    starts = np.flatnonzero(k == Kind.SERVICE_START)
+    first = _first_by_row(log, starts)[log.row[req]]
+    placed = (first >= 0) & (log.extra[np.maximum(first, 0)] == log.extra[req])
+    wait = np.where(placed, log.time[np.maximum(first, 0)] - log.time[req], np.nan)
+    # delayed days by the pool asked for: the destination in the READY event, until leaving hospital
+    rd = np.flatnonzero(k == Kind.READY)
+    rd_pool = np.where(log.extra[rd] < Place.HOME,
+                       ctx.pool_of[log.municipality[rd].astype(np.int64), np.minimum(log.extra[rd], 4)], -1)
+    leave = _first_by_row(log, np.flatnonzero(k == Kind.HOSP_LEAVE))[log.row[rd]]
+    end = np.where(leave >= 0, log.time[np.maximum(leave, 0)], w1)
+    delayed = np.clip(np.minimum(end, w1) - np.maximum(log.time[rd], w0), 0.0, None)
+    out: dict[str, dict[str, float]] = {}
+    for p, name in enumerate(ctx.pool_names):
+        mine = req_pool == p
+        ok = mine & placed
+        cap = ctx.pool_capacity[p]
+        row = {"clients_in_place": float(in_place[p]), "requests": float(mine.sum()) / yrs,
+               "wait_mean": float(np.mean(wait[ok])) if ok.any() else float("nan"),
+               "delayed_days": float(delayed[rd_pool == p].sum()) / yrs, "capacity": float(cap)}
+        if not ctx.pool_by_hours[p]:
+            row["occupancy"] = _share(float(in_place[p]), float(cap))
+        out[name] = row
+    return out
+
+
+def daily_by_place(st: dict[str, Intervals], ctx: Context) -> dict[str, np.ndarray]:
+    """Daily series of each hospital (occupancy, corridor patients) when there are several, and of each shared
+    pool's clients (a municipality's own pools are in the municipal series already)."""
+    n_days = len(ctx.beds) - 1
+    out: dict[str, np.ndarray] = {}
+    hosp = st["hospital"]
+    if len(ctx.hospitals) > 1:
+        _, corridor = corridor_by_hospital(hosp, ctx, 0.0, ctx.w1)
+        for j, h in enumerate(np.flatnonzero(ctx.internal).tolist()):
+            name = ctx.hospitals[h]
+            out[f"hospital_occupancy:{name}"] = daily_mean(select(hosp, hosp.hospital == h), n_days)
+            out[f"corridor_patients:{name}"] = corridor[j]
+        for h in np.flatnonzero(~ctx.internal).tolist():
+            out[f"hospital_occupancy:{ctx.hospitals[h]}"] = daily_mean(select(hosp, hosp.hospital == h), n_days)
+    members = np.bincount(ctx.pool_of.ravel(), minlength=len(ctx.pool_names))
+    for p in np.flatnonzero(members > 1).tolist():
+        si = ctx.pool_service[p]
+        iv = st["kad"] if si == Place.KAD else st[("kad", "short_term", "rehab", "long_term", "home_care")[si]]
+        mine = select(iv, ctx.pool_of[iv.municipality.astype(np.int64), si] == p)
+        out[f"pool_clients:{ctx.pool_names[p]}"] = daily_mean(mine, n_days)
+    return out
