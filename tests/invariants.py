@@ -83,11 +83,23 @@ def check_invariants(log: LogArrays, capacity: np.ndarray | None = None, run_end
         [[False], same & (np.diff(log.episode[by_person].astype(np.int64)) < 0)])[np.argsort(by_person)], log)
     _fail("episode numbers start at 1", log.episode < 1, log)
 
-    # 2. nothing counted twice: one event of each kind per episode (services: per episode)
+    # An interim stay: a patient waiting for a place of the destination of readiness leaves hospital into a free
+    # place of another service (services.long_term.interim) and moves when the destination's place comes. Such
+    # an episode has two service stays: the interim one (asked for by no request of its own; it ends when the
+    # destination's stay starts) and the destination's.
+    first_ready = _Index(key, k == Kind.READY).find(key)
+    leaves = (k == Kind.HOSP_LEAVE) & (x != Place.DEAD)
+    to_interim = leaves & (first_ready >= 0) & (x != x[np.maximum(first_ready, 0)]) & (x < Place.HOME)
+    interim_ep = np.isin(key, key[to_interim])
+    interim_service = np.full(n, -1)
+    interim_service[interim_ep] = x[_Index(key, to_interim).find(key[interim_ep])]
+
+    # 2. nothing counted twice: one event of each kind per episode (services: per episode, two with an interim)
     for kind in _ONCE:
         kk = key[k == kind]
         u, c = np.unique(kk, return_counts=True)
-        dup = np.isin(key, u[c > 1]) & (k == kind)
+        limit = np.where(np.isin(u, key[to_interim]), 2, 1) if kind in (Kind.SERVICE_START, Kind.SERVICE_END) else 1
+        dup = np.isin(key, u[c > limit]) & (k == kind)
         _fail(f"{Kind.NAMES[kind]} twice in one episode", dup, log)
     pathway = log.person >= 0
     _fail("background person in the pathway (or pathway person marked background)",
@@ -113,20 +125,26 @@ def check_invariants(log: LogArrays, capacity: np.ndarray | None = None, run_end
     died_in_hosp = (k == Kind.HOSP_LEAVE) & (x == Place.DEAD)
     ready_of = idx[Kind.READY].find(key)
     _fail("died in hospital after being utskrivningsklar", died_in_hosp & (ready_of >= 0), log)
-    _fail("hospital leave to a place other than the destination of readiness",
-          (k == Kind.HOSP_LEAVE) & ~died_in_hosp & (x != np.where(ready_of >= 0, x[np.maximum(ready_of, 0)], -1)),
-          log)
-    # a service start of a pathway patient is the moment they leave hospital into that service
+    _fail("hospital leave to a place other than the destination of readiness (or an interim service)",
+          (k == Kind.HOSP_LEAVE) & ~died_in_hosp & ~to_interim
+          & (x != np.where(ready_of >= 0, x[np.maximum(ready_of, 0)], -1)), log)
+    # a service start of a pathway patient is the moment they leave hospital into that service, or (after an
+    # interim stay) the moment the interim stay ends
     leave_of = idx[Kind.HOSP_LEAVE].find(key)
     st = (k == Kind.SERVICE_START) & pathway
     li = np.maximum(leave_of, 0)
+    moved = st & interim_ep & (x != interim_service)
     _fail("service start of a pathway patient without leaving hospital into it at that moment",
-          st & ((leave_of < 0) | (x[li] != x) | (t[li] != t)), log)
+          st & ~moved & ((leave_of < 0) | (x[li] != x) | (t[li] != t)), log)
+    interim_end = _Index(key, (k == Kind.SERVICE_END) & interim_ep & (x == interim_service)).find(key)
+    ie = np.maximum(interim_end, 0)
+    _fail("move from an interim place without the interim stay ending at that moment",
+          moved & ((interim_end < 0) | (t[ie] != t)), log)
     req_of = idx[Kind.SERVICE_REQUEST].find(key)
     initial = ~pathway & (t == 0.0)  # residents at the start of the run
     no_request = (req_of < 0) | (req_of > np.arange(n)) | (x[np.maximum(req_of, 0)] != x)
     _fail("service start without an earlier request for that service",
-          (k == Kind.SERVICE_START) & ~initial & no_request, log)
+          (k == Kind.SERVICE_START) & ~initial & no_request & ~(interim_ep & (x == interim_service)), log)
     _fail("KAD admission of a patient not routed to KAD",
           (k == Kind.KAD_ADMIT) & (x[np.maximum(arrival_of, 0)] != Route.KAD), log)
 
@@ -242,10 +260,11 @@ class Little:
         return abs(self.L - self.lam * self.W) / self.L if self.L > 0 else 0.0
 
 
-def _systems(log: LogArrays) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def _systems(log: LogArrays, ctx: Context) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     k, x = log.kind, log.extra
+    own = ctx.internal[np.maximum(log.hospital, 0)]  # the health community's own hospitals
     out = {
-        "hospital": (k == Kind.HOSP_ADMIT, k == Kind.HOSP_LEAVE),
+        "hospital": ((k == Kind.HOSP_ADMIT) & own, (k == Kind.HOSP_LEAVE) & own),
         "delayed": (k == Kind.READY, (k == Kind.HOSP_LEAVE) & (x != Place.DEAD)),
         "kad": (k == Kind.KAD_ADMIT, k == Kind.KAD_LEAVE),
     }
@@ -254,8 +273,10 @@ def _systems(log: LogArrays) -> dict[str, tuple[np.ndarray, np.ndarray]]:
             out[name] = ((k == Kind.SERVICE_START) & (x == code), (k == Kind.SERVICE_END) & (x == code))
     # the queue for a short-term place, of pathway patients (request -> place)
     pw = log.person >= 0
-    out["short_term_queue"] = ((k == Kind.SERVICE_REQUEST) & (x == Place.SHORT_TERM) & pw,
-                               (k == Kind.SERVICE_START) & (x == Place.SHORT_TERM) & pw)
+    asked = (k == Kind.SERVICE_REQUEST) & (x == Place.SHORT_TERM) & pw
+    # (an interim stay in a short-term place starts without a short-term request of its own)
+    out["short_term_queue"] = (asked, (k == Kind.SERVICE_START) & (x == Place.SHORT_TERM) & pw
+                               & np.isin(_keys(log), _keys(log)[asked]))
     return out
 
 
@@ -269,7 +290,7 @@ def littles_law(log: LogArrays, ctx: Context) -> dict[str, Little]:
     a, b = ctx.w0, ctx.w1
     key = _keys(log)
     out = {}
-    for name, (opens, closes) in _systems(log).items():
+    for name, (opens, closes) in _systems(log, ctx).items():
         area = counting_area(log, opens, closes, a, b)
         every = np.flatnonzero(opens)
         ci = _Index(key, closes).find(key[every])

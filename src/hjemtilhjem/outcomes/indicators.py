@@ -144,15 +144,18 @@ def _pair(open_mask: np.ndarray, close_mask: np.ndarray, log: LogArrays, run_end
           same_extra: bool = False) -> Intervals:
     """Match each opening event with the first closing event of the same episode (and extra).
 
-    An episode opens and closes each state at most once, so its row in the log matches them: linear
-    time, no sort.
+    An episode opens and closes each state at most once (each service at most once), so its row in the log
+    (and the service in ``extra``) matches them: linear time, no sort.
     """
     o, c = np.flatnonzero(open_mask), np.flatnonzero(close_mask)
-    ci = _first_by_row(log, c)[log.row[o]]
+    if same_extra:  # an episode can have two service stays (an interim place, then the destination)
+        keys = log.row.astype(np.int64) * 16 + log.extra
+        at = _first_at(keys[c], (int(log.row.max()) + 1) * 16 if len(log) else 0)
+        ci = np.where(at >= 0, c[np.maximum(at, 0)] if len(c) else -1, -1)[keys[o]]
+    else:
+        ci = _first_by_row(log, c)[log.row[o]]
     found = ci >= 0
     ci = np.maximum(ci, 0)
-    if same_extra:
-        found &= log.extra[ci] == log.extra[o]
     end = np.where(found, log.time[ci], run_end)
     extra = np.where(found, log.extra[ci], -1)
     return Intervals(start=log.time[o], end=end, person=log.person[o], episode=log.episode[o],

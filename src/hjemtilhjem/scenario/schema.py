@@ -543,13 +543,13 @@ def _network_errors(s: Scenario) -> list[str]:
                 if getattr(m, other) is not None:
                     errors.append(f"municipality.{m.name}.{other}: home care is counted in "
                                   f"{'hours per week' if unit_hours[name] else 'clients'} here "
-                                  f"(services.home_care.capacity_unit); give {key}")
+                                  f"(services.home_care.capacity_unit): give {key}")
             given = getattr(m, key) is not None
             pool = s.shared_pool(m.name, name)
             if pool is not None and pool.capacity is not None:
                 if given:
                     errors.append(f"municipality.{m.name}.{key}: the capacity of shared pool {pool.name!r} is given "
-                                  f"on the pool; give it in one place only")
+                                  f"on the pool (give it in one place only)")
             elif not given:
                 errors.append(f"municipality.{m.name}.{key}: required key is missing"
                               + (f" (or give the capacity of pool {pool.name!r})" if pool is not None else ""))
