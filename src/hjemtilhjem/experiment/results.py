@@ -133,21 +133,27 @@ class RunResults:
             if lab:
                 s.update({"unit": lab.unit_en, "label_nb": lab.nb, "label_en": lab.en})
             ind[k] = s
-        by: dict[str, dict[str, Any]] = {}
-        for mname in (m.name for m in self.scenario.municipality):
-            mk = list(self.outputs[0].by_municipality[mname]) if self.outputs else []
-            by[mname] = {}
-            for k in mk:
-                s = indicator_summary(k, self.municipality_values(mname, k))
-                by[mname][k] = {"mean": s["mean"], "ci95": s["ci95"], "n": s["n"],
-                                "ci95_truncated": s["ci95_truncated"]}
+        by = self._by_place("by_municipality")
         params = {}
         for k in (self.outputs[0].parameters if self.outputs else {}):
             params[k] = stat_summary([o.parameters[k] for o in self.outputs])
         flow_keys = list(self.outputs[0].flows) if self.outputs else []
         flows = {k: stat_summary([o.flows[k] for o in self.outputs])["mean"] for k in flow_keys}
         return _clean({"scenario": self.name, "manifest": self.manifest(), "indicators": ind,
-                       "by_municipality": by, "parameters": params, "flows": flows})
+                       "by_municipality": by, "by_hospital": self._by_place("by_hospital"),
+                       "by_pool": self._by_place("by_pool"), "parameters": params, "flows": flows})
+
+    def _by_place(self, attr: str) -> dict[str, dict[str, Any]]:
+        """Mean and 95% CI of each indicator of each municipality, hospital or pool (``attr`` of the outputs)."""
+        out: dict[str, dict[str, Any]] = {}
+        first = getattr(self.outputs[0], attr) if self.outputs else {}
+        for place, keys in first.items():
+            out[place] = {}
+            for k in keys:
+                s = indicator_summary(k, np.array([getattr(o, attr)[place][k] for o in self.outputs], dtype=float))
+                out[place][k] = {"mean": s["mean"], "ci95": s["ci95"], "n": s["n"],
+                                 "ci95_truncated": s["ci95_truncated"]}
+        return out
 
     def replication_rows(self) -> list[dict[str, Any]]:
         rows = []

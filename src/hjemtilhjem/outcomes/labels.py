@@ -69,6 +69,13 @@ LABELS: dict[str, Label] = {
     "kad_los_mean": Label("Liggetid KAD", "KAD length of stay", "døgn", "days"),
     "short_term_occupancy": Label("Belegg korttidsplasser", "Short-term bed occupancy", "andel", "share"),
     "deaths_in_hospital_share": Label("Andel døde i sykehus", "Share dying in hospital", "andel", "share", high=1.0),
+    # per pool of places (outcomes.places)
+    "clients_in_place": Label("Brukere i tjenesten (snitt)", "Clients in the service (mean)", "personer", "persons"),
+    "occupancy": Label("Belegg", "Occupancy", "andel", "share"),
+    "requests": Label("Søknader om plass", "Requests for a place", "per år", "per year"),
+    "wait_mean": Label("Ventetid til plass", "Wait for a place", "døgn", "days"),
+    "capacity": Label("Kapasitet (plasser eller timer per uke)", "Capacity (places or hours per week)",
+                      "plasser / timer", "places / hours"),
 }
 
 #: +1 when a higher value is better, -1 when lower is better, 0 when neither.
@@ -81,7 +88,8 @@ BETTER: dict[str, int] = {
     "readmission_30d_75plus": -1, "hospital_bed_days": -1, "hospital_occupied_beds": -1,
     "utskrivningsklare_per_1000": 0, "share_delayed": -1, "delay_per_delayed_stay": -1,
     "kad_admissions_per_1000": 0, "kad_occupancy": 0, "kad_los_mean": 0, "short_term_occupancy": 0,
-    "deaths_in_hospital_share": -1,
+    "deaths_in_hospital_share": -1, "clients_in_place": 0, "occupancy": 0, "requests": 0, "wait_mean": -1,
+    "capacity": 0,
 }
 
 
@@ -167,6 +175,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "report.differences": ("Forskjeller fra referansen", "Differences from the reference"),
     "report.figures": ("Figurer", "Figures"),
     "report.by_municipality": ("Per kommune", "By municipality"),
+    "report.by_place": ("Per sykehus og felles tjeneste", "By hospital and shared service"),
+    "report.place": ("Sted", "Place"),
+    "report.place_caption": ("Sykehus (beleggsprosent og korridorpasientdøgn mot egne senger) og tjenester som "
+                             "flere kommuner deler (belegg, ventetid til plass og liggedøgn for utskrivningsklare som "
+                             "venter på dem): gjennomsnitt per år med 95 % konfidensintervall. Et eksternt sykehus "
+                             "har ingen senger i modellen.",
+                             "Hospitals (bed occupancy and corridor patient days against their own beds) and services "
+                             "shared by several municipalities (occupancy, wait for a place and the delayed days of "
+                             "patients waiting for them): mean per year with the 95% confidence interval. An "
+                             "external hospital has no beds in the model."),
     "report.flows": ("Pasientstrømmer per år", "Patient flows per year"),
     "report.provenance": ("Proveniens", "Provenance"),
     "report.model_summary": ("Modellbeskrivelse (STRESS-DES)", "Model summary (STRESS-DES)"),

@@ -350,7 +350,8 @@ def stress(data: ReportData, lang: str = "nb") -> list[tuple[str, str]]:
     r = s.resolved
     m = s.manifest
     munis = [x.get("name", "") for x in r.get("municipality", [])] or data.municipalities
-    hosp = r.get("hospital", {}).get("name", "sykehuset" if nb else "the hospital")
+    hosp = " / ".join(h.get("name", "sykehuset" if nb else "the hospital") for h in s.hospitals
+                      if not h.get("external"))
     groups = [text(f"group.{g}", lang).lower() for g in s.groups]
     ivs = list({iv.get("name"): iv for sd in data.scenarios for iv in sd.resolved.get("intervention", [])
                 if iv.get("enabled", True)}.values())
@@ -374,7 +375,7 @@ def stress(data: ReportData, lang: str = "nb") -> list[tuple[str, str]]:
             f"eller dø innen 30 dager. Pasientgrupper: {', '.join(groups)}.")))
         out.append(("3. Data", (
             f"Befolkning {number(pop, lang, 0)} innbyggere, hvorav {number(pop67, lang, 0)} er 67 år eller eldre; "
-            f"{number(r.get('hospital', {}).get('beds'), lang, 0)} bemannede sykehussenger; "
+            f"{number(s.own_beds, lang, 0)} bemannede sykehussenger; "
             f"{number(_sum_capacity(r, 'kad_beds'), lang, 0)} KAD-senger, "
             f"{number(_sum_capacity(r, 'short_term_beds'), lang, 0)} korttidsplasser, "
             f"{number(_sum_capacity(r, 'long_term_beds'), lang, 0)} langtidsplasser. Hvert tall i scenariofilen har "
@@ -408,7 +409,7 @@ def stress(data: ReportData, lang: str = "nb") -> list[tuple[str, str]]:
             f"discharge a patient may be readmitted or die within 30 days. Patient groups: {', '.join(groups)}.")))
         out.append(("3. Data", (
             f"Population {number(pop, lang, 0)}, of whom {number(pop67, lang, 0)} aged 67 or more; "
-            f"{number(r.get('hospital', {}).get('beds'), lang, 0)} staffed hospital beds; "
+            f"{number(s.own_beds, lang, 0)} staffed hospital beds; "
             f"{number(_sum_capacity(r, 'kad_beds'), lang, 0)} KAD beds, "
             f"{number(_sum_capacity(r, 'short_term_beds'), lang, 0)} short-term places, "
             f"{number(_sum_capacity(r, 'long_term_beds'), lang, 0)} long-term places. Every figure in the scenario "

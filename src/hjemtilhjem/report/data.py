@@ -48,6 +48,26 @@ class ScenarioData:
         return self.summary.get("by_municipality", {})
 
     @property
+    def hospitals(self) -> list[dict[str, Any]]:
+        """The scenario's hospitals (one ``[hospital]`` table or several ``[[hospital]]``) as resolved."""
+        h = self.resolved.get("hospital", {})
+        return [x for x in h if isinstance(x, dict)] if isinstance(h, list) else [h]
+
+    @property
+    def own_beds(self) -> int | None:
+        """Staffed beds of the health community's own hospitals (external ones have none)."""
+        beds = [h.get("beds") for h in self.hospitals if not h.get("external")]
+        return sum(beds) if beds and all(isinstance(b, int) for b in beds) else None
+
+    @property
+    def by_hospital(self) -> dict[str, dict[str, Any]]:
+        return self.summary.get("by_hospital", {})
+
+    @property
+    def by_pool(self) -> dict[str, dict[str, Any]]:
+        return self.summary.get("by_pool", {})
+
+    @property
     def flows(self) -> dict[str, float]:
         return self.summary.get("flows", {})
 
@@ -82,6 +102,11 @@ class ReportData:
     @property
     def municipalities(self) -> list[str]:
         return list(self.reference.by_municipality)
+
+    @property
+    def shared_pools(self) -> list[str]:
+        """Names of the pools that several municipalities share (``[[pool]]`` of the reference scenario)."""
+        return [p["name"] for p in self.reference.resolved.get("pool", []) if isinstance(p, dict) and "name" in p]
 
     @property
     def replications(self) -> int:

@@ -187,7 +187,7 @@ def _occupancy(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
     fig.legend(handles, names, loc="outside lower center", ncol=4 if not data.is_comparison else 3, fontsize=8.5)
     occ = ref.indicators.get("bed_occupancy", {})
     cor = ref.indicators.get("corridor_patient_days", {})
-    beds = ref.resolved.get("hospital", {}).get("beds")
+    beds = ref.own_beds
     warmup = ref.manifest.get("warmup_days")
     if lang == "nb":
         cap = ("Gjennomsnittlig antall pasienter i sykehus per dag (linje) og området som 95 % av replikasjonene "

@@ -27,6 +27,7 @@ from .content import (
 from .data import ReportData
 from .figures import ReportFigure
 from .numbers import number
+from .places import place_table
 
 __all__ = ["render_html", "CSS"]
 
@@ -184,6 +185,11 @@ def render_html(data: ReportData, figures: list[ReportFigure], lang: str = "nb")
         tables += 1
         parts.append(f'<section id="municipalities"><h2>{_e(text("report.by_municipality", lang))}</h2>'
                      f"{_table(mt, tables, lang)}</section>")
+    pt = place_table(data, lang)
+    if pt is not None:
+        tables += 1
+        parts.append(f'<section id="places"><h2>{_e(text("report.by_place", lang))}</h2>'
+                     f"{_table(pt, tables, lang)}</section>")
     ft = flow_table(data, lang)
     if ft is not None:
         tables += 1

@@ -19,6 +19,7 @@ from .content import (
 from .data import ReportData
 from .figures import ReportFigure
 from .numbers import number
+from .places import place_table
 
 __all__ = ["render_markdown"]
 
@@ -69,6 +70,10 @@ def render_markdown(data: ReportData, figures: list[ReportFigure], lang: str = "
     if mt is not None:
         n += 1
         lines += [f"## {text('report.by_municipality', lang)}", ""] + _table(mt, n, lang)
+    pt = place_table(data, lang)
+    if pt is not None:
+        n += 1
+        lines += [f"## {text('report.by_place', lang)}", ""] + _table(pt, n, lang)
     ft = flow_table(data, lang)
     if ft is not None:
         n += 1

@@ -1,0 +1,37 @@
+"""The report's table of places: each hospital and each pool shared by several municipalities."""
+
+from __future__ import annotations
+
+from ..outcomes.labels import label, text
+from .content import Table, _cell, _cut_note
+from .data import ReportData
+
+__all__ = ["place_table", "PLACE_KEYS"]
+
+#: columns of the table: hospital figures, then pool figures (a cell is "–" where a place has no such figure)
+PLACE_KEYS = ("bed_occupancy", "corridor_patient_days", "occupancy", "wait_mean", "delayed_days")
+
+
+def place_table(data: ReportData, lang: str = "nb") -> Table | None:
+    """Hospitals (when there are several) and shared pools, one row per place and scenario; None when the
+    network is one hospital and each municipality's own places."""
+    ref = data.reference
+    hospitals = list(ref.by_hospital) if len(ref.by_hospital) > 1 else []
+    pools = [name for name in ref.by_pool if name in data.shared_pools]
+    if not hospitals and not pools:
+        return None
+    multi = len(data.scenarios) > 1
+    header = [text("report.place", lang)] + ([text("report.scenario", lang)] if multi else [])
+    header += [label(k, lang) for k in PLACE_KEYS]
+    rows: list[list[str]] = []
+    groups: list[int] = []
+    for kind, names in (("by_hospital", hospitals), ("by_pool", pools)):
+        for name in names:
+            groups.append(len(rows))
+            for i, s in enumerate(data.scenarios):
+                figures = getattr(s, kind).get(name, {})
+                cells = [name if i == 0 else ""] + ([s.name] if multi else [])
+                cells += [_cell(k, figures.get(k), lang) for k in PLACE_KEYS]
+                rows.append(cells)
+    return Table(text("report.place_caption", lang) + _cut_note(rows, lang), header, rows,
+                 [False] * (1 + multi) + [True] * len(PLACE_KEYS), groups if multi else [])
