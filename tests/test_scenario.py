@@ -116,7 +116,10 @@ def test_set_overrides_are_validated_like_the_file(tiny_path: Path) -> None:
     assert s.municipality[1].kad_beds == 4 and s.scenario.seed == 11
     with pytest.raises(ScenarioError) as err:
         load_scenario(tiny_path, ["hospital.bedz=3"])
-    assert err.value.messages == ["--set:hospital.bedz: unknown key (check the spelling; see `hjemtilhjem schema`)"]
+    assert err.value.messages == ["--set:hospital.bedz: unknown key (did you mean 'beds'?)"]
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(tiny_path, ["hospital.xyzzy=3"])
+    assert err.value.messages == ["--set:hospital.xyzzy: unknown key (check the spelling; see `hjemtilhjem schema`)"]
     with pytest.raises(ScenarioError) as err:
         load_scenario(tiny_path, ["municipality.Oslo.kad_beds=3"])
     assert "no entry named 'Oslo'" in err.value.messages[0]

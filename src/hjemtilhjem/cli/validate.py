@@ -1,29 +1,62 @@
-"""``hjemtilhjem validate SCENARIO.toml ...``: check files, report every error at once."""
+"""``hjemtilhjem validate FILE.toml ...``: check scenario and targets files, report every error at once.
+
+A targets file (``[[target]]`` entries and no ``[scenario]``, as read by ``calibrate``) is validated as
+one, so ``hjemtilhjem validate scenarios/vestfold/*.toml`` checks a whole folder.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tomllib
+from pathlib import Path
 
 from ..scenario.loader import ScenarioError, load_scenario
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("validate", help="validate scenario files (every error, as file:key.path: message)")
-    p.add_argument("scenarios", nargs="+", help="scenario TOML files")
-    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE")
+    p = sub.add_parser("validate", help="validate scenario and targets files (every error, as file:key.path: message)",
+                       description="Validate scenario files (and calibration targets files, recognised by their "
+                                   "[[target]] entries); every error is printed as file:key.path: message.")
+    p.add_argument("scenarios", nargs="+", metavar="FILE.toml", help="scenario or targets TOML files")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE",
+                   help="override one scenario value, validated like the file (repeatable; not for targets files)")
     p.set_defaults(func=main)
+
+
+def is_targets_file(path: str | Path) -> bool:
+    """Whether ``path`` reads as a calibration targets file: ``[[target]]`` entries and no ``[scenario]``.
+
+    A file that cannot be read or parsed is not one (the scenario loader reports why).
+    """
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return "target" in data and "scenario" not in data and "extends" not in data
+
+
+def _check(path: str, overrides: list[str]) -> str:
+    """The ``ok`` line of one file; raises :class:`ScenarioError` with its problems."""
+    if is_targets_file(path):
+        from ..experiment.calibrate import load_targets  # only when a targets file is given
+
+        targets = load_targets(path)
+        n = len(targets.target)
+        return f"{path}: ok (targets: {n} target{'s' if n != 1 else ''})"
+    ls = load_scenario(path, overrides)
+    return f"{path}: ok ({ls.scenario.name}; sha256 {ls.sha256[:12]})"
 
 
 def main(args: argparse.Namespace) -> int:
     failed = False
     for path in args.scenarios:
         try:
-            ls = load_scenario(path, args.overrides)
+            line = _check(path, args.overrides)
         except ScenarioError as exc:
             failed = True
-            for line in exc.messages:
-                print(line, file=sys.stderr)
+            for message in exc.messages:
+                print(message, file=sys.stderr)
             continue
-        print(f"{path}: ok ({ls.scenario.name}; sha256 {ls.sha256[:12]})")
+        print(line)
     return 2 if failed else 0

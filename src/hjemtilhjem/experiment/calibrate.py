@@ -42,6 +42,7 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..outcomes.labels import LABELS
+from ..scenario.keys import allowed_keys, did_you_mean, model_at, type_message
 from ..scenario.loader import LoadedScenario, ScenarioError, load_scenario, parse_override
 from .results import RunResults, run
 from .stats import summary as stat_summary
@@ -52,7 +53,9 @@ __all__ = ["Target", "TargetSet", "TargetResult", "load_targets", "evaluate", "c
 
 # ----------------------------------------------------------------------------------------- schema
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Unknown keys are errors and numbers must be numbers (as in the scenario schema)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Target(_Strict):
@@ -61,7 +64,8 @@ class Target(_Strict):
     indicator: str = Field(description="indicator key, e.g. hospital_bed_days")
     name: str = Field("", description="label of this target (defaults to the indicator key)")
     observed: float | None = Field(None, description="the observed value")
-    range: tuple[float, float] | None = Field(None, description="accepted [low, high] instead of one value")
+    range: tuple[float, float] | None = Field(None, strict=False,  # TOML gives an array; its items stay strict
+                                              description="accepted [low, high] instead of one value")
     tolerance: float | None = Field(None, ge=0, description="accepted deviation (default 0.10 relative)")
     tolerance_kind: Literal["relative", "absolute"] = "relative"
     source: str = Field(min_length=1, description="source key or citation")
@@ -143,6 +147,8 @@ def load_targets(path: str | Path) -> TargetSet:
         raise ScenarioError([f"{shown}: cannot read file ({exc.__class__.__name__}: {exc})"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError([f"{shown}: TOML syntax error: {exc}"]) from None
+    if not data:
+        raise ScenarioError([f"{shown}: the file is empty"])
     try:
         return TargetSet.model_validate(data)
     except ValidationError as exc:
@@ -161,9 +167,12 @@ def load_targets(path: str | Path) -> TargetSet:
                     node = node.get(p) if isinstance(node, dict) else None
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
-                msg = "unknown key (check the spelling)"
+                allowed = allowed_keys(model_at(err["loc"][:-1], root=TargetSet))
+                msg = f"unknown key{did_you_mean(str(err['loc'][-1]), allowed) or ' (check the spelling)'}"
             elif err["type"] == "missing":
                 msg = "required key is missing"
+            else:
+                msg = type_message(err["type"], err.get("input")) or msg
             lines.append(f"{shown}:{'.'.join(parts) or '(targets)'}: {msg}")
         raise ScenarioError(lines) from None
 

@@ -18,9 +18,11 @@ from typing import Any
 import tomli_w
 from pydantic import ValidationError
 
+from .keys import MODEL_NAMES, allowed_keys, did_you_mean, key_problem, model_at, type_message
 from .schema import Scenario
 
-__all__ = ["ScenarioError", "LoadedScenario", "load_scenario", "parse_override", "scenario_sha256"]
+__all__ = ["ScenarioError", "LoadedScenario", "load_scenario", "load_data", "merged_data", "parse_override",
+           "scenario_sha256"]
 
 Path_ = tuple[str, ...]
 
@@ -126,6 +128,9 @@ def _load_chain(path: Path, shown: str, origins: dict[Path_, str],
     if real in seen:
         raise ScenarioError([f"{shown}:extends: circular extends ({' -> '.join(p.name for p in [*seen, real])})"])
     data = _read_toml(path, shown)
+    if not data:
+        raise ScenarioError([f"{shown}: the file is empty"])
+    own = {k: v for k, v in data.items() if k != "extends"}
     files = [path]
     parent = data.get("extends")
     if parent is not None:
@@ -140,9 +145,21 @@ def _load_chain(path: Path, shown: str, origins: dict[Path_, str],
             raise ScenarioError([f"{shown}:extends: {parent_path}: file not found"])
         base, parent_files = _load_chain(parent_path, str(parent_path), origins, [*seen, real])
         files.extend(parent_files)
-        data = _merge(base, {k: v for k, v in data.items() if k != "extends"})
-    _record(origins, {k: v for k, v in _read_toml(path, shown).items() if k != "extends"}, (), shown)
+        data = _merge(base, own)
+    _record(origins, own, (), shown)
     return data, files
+
+
+def merged_data(path: str | Path) -> tuple[dict[str, Any], tuple[Path, ...], dict[Path_, str]]:
+    """A scenario file merged with every file it extends, not yet validated.
+
+    Returns the data, the files (outermost first) and which file set each key path.
+    Raises :class:`ScenarioError` when a file cannot be read or parsed, is empty, or ``extends`` is bad.
+    """
+    path = Path(path)
+    origins: dict[Path_, str] = {}
+    data, files = _load_chain(path, str(path), origins, [])
+    return data, tuple(files), origins
 
 
 # ------------------------------------------------------------------------------------------ overrides
@@ -168,8 +185,9 @@ def _apply_override(data: dict[str, Any], path: Path_, value: Any) -> str | None
         if isinstance(node, list):
             match = [x for x in node if isinstance(x, dict) and x.get("name") == part]
             if not match:
-                names = ", ".join(str(x.get("name")) for x in node if isinstance(x, dict))
-                return f"{'.'.join(path[:i])}: no entry named {part!r} (have {names})"
+                names = [str(x.get("name")) for x in node if isinstance(x, dict)]
+                hint = did_you_mean(part, names) or f" (have {', '.join(names)})"
+                return f"{'.'.join(path[:i])}: no entry named {part!r}{hint}"
             if last:
                 return f"{'.'.join(path)}: cannot replace a whole entry; set one of its keys"
             node = match[0]
@@ -186,10 +204,29 @@ def _apply_override(data: dict[str, Any], path: Path_, value: Any) -> str | None
 
 
 # ------------------------------------------------------------------------------------------ validation
-def _loc_to_path(data: Any, loc: tuple[Any, ...]) -> Path_:
+_SCALARS = {"float", "int", "str", "bool"}
+
+
+def _branch_fits(label: str, node: Any) -> bool | None:
+    """Whether the union branch ``label`` of a pydantic location fits the value given (``None``: not a branch)."""
+    if label in _SCALARS:
+        return not isinstance(node, (dict, list))
+    if label.startswith(("list[", "tuple[", "set[")):
+        return isinstance(node, list)
+    if label.startswith(("dict[", "tagged-union[")) or label in MODEL_NAMES:
+        return isinstance(node, dict)
+    if "[" in label:
+        return True  # function-after[...] and the like: cannot tell
+    return None
+
+
+def _walk(data: Any, loc: tuple[Any, ...]) -> tuple[Path_, list[tuple[tuple[Any, ...], bool]]]:
+    """The key path shown for a pydantic location (names for named array items, union branches and
+    ``dist`` tags left out), and the union branches on the way: ``(location before it, fits the value)``."""
     out: list[str] = []
+    branches: list[tuple[tuple[Any, ...], bool]] = []
     node = data
-    for part in loc:
+    for i, part in enumerate(loc):
         if isinstance(part, int) and isinstance(node, list):
             item = node[part] if part < len(node) else None
             name = item.get("name") if isinstance(item, dict) else None
@@ -198,15 +235,14 @@ def _loc_to_path(data: Any, loc: tuple[Any, ...]) -> Path_:
         elif isinstance(node, dict) and part in node:
             out.append(str(part))
             node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and node.get("dist") == part:
+            continue  # pydantic adds the union tag (e.g. 'lognormal') to the location; it is not a key
+        elif isinstance(part, str) and (fits := _branch_fits(part, node)) is not None:
+            branches.append((loc[:i], fits))
         else:
-            # pydantic adds the union tag (e.g. 'lognormal') to the location; it is not a key.
-            if isinstance(node, dict) and isinstance(part, str) and node.get("dist") == part:
-                continue
-            if isinstance(part, str) and part in {"function-after[...]", "float", "int"}:
-                continue
             out.append(str(part))
             node = None
-    return tuple(out)
+    return tuple(out), branches
 
 
 def _origin(origins: Mapping[Path_, str], path: Path_, default: str) -> str:
@@ -225,9 +261,16 @@ _MESSAGES = {
 def _format_errors(exc: ValidationError, data: dict[str, Any], origins: Mapping[Path_, str],
                    shown: str) -> list[str]:
     lines: list[str] = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p in ("float", "int"))))
-        path = _loc_to_path(data, loc)
+    errors = exc.errors(include_url=False)
+    walked = [_walk(data, err["loc"]) for err in errors]
+    # a value that may be one of several kinds (an effect: 0.8 or { dist = "lognormal_ci", ... }; one
+    # [hospital] or several [[hospital]]) and is wrong fails every branch: keep the errors of the branch that
+    # fits what was given, unless none does
+    fitting = {prefix for _, points in walked for prefix, fits in points if fits}
+    for err, (path, points) in zip(errors, walked, strict=True):
+        if any(not fits and prefix in fitting for prefix, fits in points):
+            continue
+        raw_loc = err["loc"]
         msg = _MESSAGES.get(err["type"], err["msg"])
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
@@ -242,10 +285,59 @@ def _format_errors(exc: ValidationError, data: dict[str, Any], origins: Mapping[
             msg = f"unknown dist {err.get('input', {}).get('dist')!r}; use one of {err['ctx']['expected_tags']}"
         elif err["type"] == "union_tag_not_found":
             msg = "missing 'dist' (e.g. dist = \"lognormal\")"
+        elif err["type"] == "extra_forbidden" and raw_loc:
+            allowed = [k for tp in model_at(raw_loc[:-1]) for k in allowed_keys([tp])]
+            hint = did_you_mean(str(raw_loc[-1]), allowed)
+            if hint:
+                msg = f"unknown key{hint}"
+        else:
+            msg = type_message(err["type"], err.get("input")) or msg
         key = ".".join(path) if path else "(scenario)"
         lines.append(f"{_origin(origins, path, shown)}:{key}: {msg}")
     seen: set[str] = set()
     return [x for x in lines if not (x in seen or seen.add(x))]  # type: ignore[func-returns-value]
+
+
+def _override(data: dict[str, Any], origins: dict[Path_, str], text: str, shown: str) -> str | None:
+    """Apply one ``key.path=value`` to ``data``; the problem as a ``file:key.path: message`` line, if any."""
+    try:
+        key, value = parse_override(text)
+    except ValueError as exc:
+        return f"{shown}:{exc}"
+    found = key_problem(data, key)
+    if found:
+        where, what, hint = found
+        return f"--set:{where}: {what}{hint}"
+    problem = _apply_override(data, key, value)
+    if problem:
+        return f"--set:{problem}"
+    for n in range(len(key), 0, -1):  # and the tables it created
+        if n < len(key) and key[:n] in origins:
+            break
+        origins[key[:n]] = "--set"
+    return None
+
+
+def load_data(data: Mapping[str, Any], overrides: Iterable[str] = (), *, path: str | Path = "<python>",
+              files: Iterable[Path] = (), origins: Mapping[Path_, str] | None = None) -> LoadedScenario:
+    """Validate scenario data (as read from TOML) after applying ``key.path=value`` overrides.
+
+    ``origins`` (key path -> file) lets errors name the file that set a key; ``path`` is the default.
+    Raises :class:`ScenarioError` with every problem found.
+    """
+    shown = str(path)
+    work: dict[str, Any] = copy.deepcopy(dict(data))
+    where = dict(origins or {})
+    overrides = tuple(overrides)
+    errors = [line for text in overrides if (line := _override(work, where, text, shown))]
+    try:
+        scenario = Scenario.model_validate(work)
+    except ValidationError as exc:
+        errors.extend(_format_errors(exc, work, where, shown))
+        raise ScenarioError(errors) from None
+    if errors:
+        raise ScenarioError(errors)
+    return LoadedScenario(scenario=scenario, path=Path(path), files=tuple(files), overrides=overrides, raw=work)
 
 
 def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> LoadedScenario:
@@ -264,27 +356,5 @@ def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> LoadedScen
         With every problem found, one ``file:key.path: message`` line each.
     """
     path = Path(path)
-    shown = str(path)
-    origins: dict[Path_, str] = {}
-    data, files = _load_chain(path, shown, origins, [])
-    errors: list[str] = []
-    overrides = tuple(overrides)
-    for text in overrides:
-        try:
-            key, value = parse_override(text)
-        except ValueError as exc:
-            errors.append(f"{shown}:{exc}")
-            continue
-        problem = _apply_override(data, key, value)
-        if problem:
-            errors.append(f"--set:{problem}")
-        else:
-            origins[key] = "--set"
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        errors.extend(_format_errors(exc, data, origins, shown))
-        raise ScenarioError(errors) from None
-    if errors:
-        raise ScenarioError(errors)
-    return LoadedScenario(scenario=scenario, path=path, files=tuple(files), overrides=overrides, raw=data)
+    data, files, origins = merged_data(path)
+    return load_data(data, overrides, path=path, files=files, origins=origins)
