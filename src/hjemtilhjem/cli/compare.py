@@ -1,7 +1,9 @@
 """``hjemtilhjem compare BASE.toml OTHER.toml ...``: scenarios on common random numbers, paired differences.
 
 Every scenario runs the same replications with the same seed (the reference's, or ``--seed``/``-r``),
-so differences are paired. ``--set`` overrides apply to every scenario.
+so differences are paired. ``--set key.path=value`` applies to every scenario that has the key (and says
+so when some lack it; a key in none is an error); ``--set NAME:key.path=value`` to one scenario, named by its
+``[scenario]`` name or its file stem.
 """
 
 from __future__ import annotations
@@ -20,9 +22,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p = sub.add_parser("compare", help="compare scenarios with a reference on common random numbers",
                        description="Run every scenario on the same replications (same seed and replication "
                                    "numbers: common random numbers) and report paired differences from the first "
-                                   "scenario with 95% CIs. --set overrides apply to every scenario.")
+                                   "scenario with 95% CIs. --set key.path=value applies to every scenario that "
+                                   "has the key (it says so when some lack it, e.g. an intervention the reference "
+                                   "does not have; a key no scenario has is an error); --set NAME:key.path=value "
+                                   "applies to one scenario, NAME being its [scenario] name or its file stem, e.g. "
+                                   "--set trygg_utskrivning:intervention.trygg_utskrivning.evidence=pessimistic.")
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml", help="the reference first, then the others")
     add_run_options(p)
+    for action in p._actions:
+        if action.dest == "overrides":
+            action.metavar = "[NAME:]KEY.PATH=VALUE"
+            action.help = ("override one value, validated like the file (repeatable): in every scenario that has "
+                           "the key, or with NAME: in that scenario only")
     add_precision_options(p)
     p.add_argument("--no-report", action="store_true", help="write data only (no report files)")
     p.set_defaults(func=main)
@@ -71,7 +82,8 @@ def main(args: argparse.Namespace) -> int:
     c = compare(*args.scenarios, replications=args.replications, seed=args.seed, jobs=args.jobs,
                 executor=args.executor, scheduler=args.scheduler,
                 parameter_uncertainty=False if args.no_parameter_uncertainty else None, overrides=args.overrides,
-                quiet=args.quiet, command=command_line(), precision=rule)
+                quiet=args.quiet, command=command_line(), precision=rule,
+                note=lambda line: print(line, file=sys.stderr))
     for r in c.results:
         text = warning_text(r.name, r.warmup_diagnostic())
         if text:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from ..outcomes.labels import BETTER, LABELS
-from ..scenario.loader import LoadedScenario, ScenarioError
+from ..scenario.keys import did_you_mean, key_problem
+from ..scenario.loader import LoadedScenario, ScenarioError, load_data, merged_data, parse_override
 from ..scenario.schema import Scenario
 from .precision import PrecisionRule, run_until_precise
 from .results import (
@@ -37,7 +38,7 @@ from .results import (
 from .runner import Executor, ReplicationOutput, WorkUnit, make_executor, progress_bar, run_unit, session
 from .stats import paired_difference, summary
 
-__all__ = ["Comparison", "compare", "run_together", "DIFF_KEYS"]
+__all__ = ["Comparison", "compare", "run_together", "resolve_overrides", "split_target", "DIFF_KEYS"]
 
 #: the keys of one difference in ``comparison.json`` (DESIGN.md section 8)
 DIFF_KEYS = ("mean", "ci95", "relative", "relative_ci95", "share_better", "n")
@@ -66,6 +67,7 @@ class Comparison:
     command: str = ""
     precision: dict[str, Any] | None = None
     overrides: tuple[str, ...] = ()
+    overrides_by_scenario: dict[str, tuple[str, ...]] = field(default_factory=dict)
     extra_manifest: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -118,7 +120,9 @@ class Comparison:
             "common_random_numbers": True, "paired_ci": "Student t on per-replication differences",
             "scenario_sha256": {r.name: r.loaded.sha256 for r in self.results},
             "scenario_files": {r.name: str(r.loaded.path) for r in self.results},
-            "overrides_all_scenarios": list(self.overrides), "parameter_uncertainty": ref.parameter_uncertainty,
+            "overrides_all_scenarios": list(self.overrides),
+            "overrides_by_scenario": {k: list(v) for k, v in self.overrides_by_scenario.items()},
+            "parameter_uncertainty": ref.parameter_uncertainty,
             "executor": ref.executor, "command": self.command, "wall_seconds": round(self.wall_seconds, 3),
             "simulation_cpu_seconds": round(sum(o.cpu_seconds for r in self.results for o in r.outputs), 3),
             "patients_simulated": int(sum(o.patients for r in self.results for o in r.outputs)),
@@ -205,6 +209,103 @@ class Comparison:
         return folder.final
 
 
+Source = str | Path | LoadedScenario | Scenario
+
+
+def _data_and_names(sc: Source) -> tuple[dict[str, Any] | None, list[str]]:
+    """A scenario's merged data (``None`` when it cannot be read: loading says why) and the names
+    ``--set NAME:key=value`` may use for it: its ``[scenario]`` name, file stem and file name."""
+    if isinstance(sc, Scenario):
+        return sc.model_dump(by_alias=True, exclude={"extends"}), [sc.name]
+    if isinstance(sc, LoadedScenario):
+        data = sc.raw or sc.scenario.model_dump(by_alias=True, exclude={"extends"})
+        return data, [sc.scenario.name, *((sc.path.stem, sc.path.name) if sc.files else ())]
+    try:
+        data, _, _ = merged_data(sc)
+    except ScenarioError:
+        return None, [Path(sc).stem, Path(sc).name]
+    meta = data.get("scenario")
+    name = meta.get("name") if isinstance(meta, dict) else None
+    return data, [*([name] if isinstance(name, str) else []), Path(sc).stem, Path(sc).name]
+
+
+def split_target(text: str) -> tuple[str | None, str]:
+    """``NAME:key.path=value`` -> ``(NAME, "key.path=value")``; a plain ``key.path=value`` -> ``(None, text)``.
+
+    The last ``:`` before the ``=`` ends the name, so a scenario name may hold one ("Pakke: KAD").
+    """
+    key, sep, value = text.partition("=")
+    name, colon, path = key.rpartition(":")
+    if not sep or not colon:
+        return None, text
+    return name.strip(), f"{path.strip()}={value}"
+
+
+def resolve_overrides(sources: Sequence[Source], overrides: Iterable[str]
+                      ) -> tuple[list[list[str]], list[str], list[str]]:
+    """Which ``--set`` applies to which scenario (DESIGN.md section 7).
+
+    ``NAME:key.path=value`` applies to the scenario of that name (its ``[scenario]`` name or its file's
+    stem); a plain ``key.path=value`` applies to every scenario in which the key exists (its path
+    resolves in the merged data, or the schema allows it where the data stops), and it is an error when
+    it exists in none, as a typo must be.
+
+    Returns the overrides of each scenario, notes (one line for each plain ``--set`` that applies to
+    some scenarios only) and errors (``--set:key.path: message`` lines).
+    """
+    info = [_data_and_names(sc) for sc in sources]
+    label = [names[0] if names else f"scenario {i + 1}" for i, (_, names) in enumerate(info)]
+    per: list[list[str]] = [[] for _ in sources]
+    notes: list[str] = []
+    errors: list[str] = []
+    for text in overrides:
+        name, plain = split_target(text)
+        if name is not None:
+            hits = [i for i, (_, names) in enumerate(info) if name in names]
+            hits = hits or [i for i, (_, names) in enumerate(info) if name.casefold() in map(str.casefold, names)]
+            if not name or not hits:
+                every = [n for _, names in info for n in names[:2]]
+                hint = did_you_mean(name, every) or f" (use one of {', '.join(repr(n) for n in dict.fromkeys(every))})"
+                errors.append(f"--set:{name}: no scenario named {name!r} in this comparison{hint}")
+                continue
+            for i in hits:
+                per[i].append(plain)
+            continue
+        try:
+            key, _ = parse_override(text)
+        except ValueError as exc:
+            errors.append(f"--set:{text}: {str(exc).partition(': ')[2]}")
+            continue
+        readable = [i for i, (data, _) in enumerate(info) if data is not None]
+        problems = {i: key_problem(info[i][0], key) for i in readable}
+        known = [i for i in readable if problems[i] is None]
+        if readable and not known:
+            # the scenario that gets furthest along the path says best what is wrong ("did you mean" first)
+            where, what, hint = max((p for p in problems.values() if p is not None),
+                                    key=lambda p: (p[0].count(".") + bool(p[0]), p[2].startswith(" (did you mean"),
+                                                   p[2] != " (there are none)"))
+            scope = " in any of the scenarios" if what.startswith("no entry") else ""
+            errors.append(f"--set:{where}: {what}{scope}{hint}")
+            continue
+        targets = known if known else list(range(len(sources)))
+        for i in targets:
+            per[i].append(text)
+        missing = [label[i] for i in readable if i not in known]
+        if missing and known:
+            notes.append(f"hjemtilhjem: --set {text} applies only to {', '.join(label[i] for i in known)} "
+                         f"(not a key of {', '.join(missing)})")
+    return per, notes, errors
+
+
+def _load(sc: Source, overrides: list[str]) -> LoadedScenario:
+    if isinstance(sc, Scenario) and overrides:
+        return load_data(sc.model_dump(by_alias=True, exclude={"extends"}), overrides)
+    if isinstance(sc, LoadedScenario) and overrides and not sc.files:
+        return load_data(sc.raw or sc.scenario.model_dump(by_alias=True, exclude={"extends"}), overrides,
+                         path=sc.path)
+    return _as_loaded(sc, overrides)
+
+
 def _unique_names(loaded: list[LoadedScenario]) -> list[LoadedScenario]:
     """Give scenarios with the same name a suffix (" (2)"), so results can be keyed by name."""
     seen: dict[str, int] = {}
@@ -246,7 +347,8 @@ def compare(base: str | Path | LoadedScenario | Scenario, *others: str | Path | 
             replications: int | None = None, seed: int | None = None, jobs: int | None = None,
             executor: str | Executor = "process", scheduler: str | None = None,
             parameter_uncertainty: bool | None = None, overrides: Iterable[str] = (), quiet: bool = True,
-            command: str = "", precision: PrecisionRule | None = None) -> Comparison:
+            command: str = "", precision: PrecisionRule | None = None,
+            note: Callable[[str], None] | None = None) -> Comparison:
     """Run a reference scenario and others on common random numbers.
 
     Parameters
@@ -256,29 +358,40 @@ def compare(base: str | Path | LoadedScenario | Scenario, *others: str | Path | 
     replications, seed
         Default: the reference scenario's. Every scenario runs replications ``0..n-1`` with this seed.
     overrides
-        ``key.path=value`` strings applied to *every* scenario (the CLI's ``--set``).
+        The CLI's ``--set``: ``key.path=value`` applies to every scenario that has the key (an error when
+        none has it), ``NAME:key.path=value`` to the scenario of that name or file stem only.
     parameter_uncertainty
         ``False`` uses point values of intervention effects everywhere; ``None`` each scenario's setting.
     precision
         Add replications in batches until the relative CI half-width target is met (see
         :mod:`.precision`), on every scenario's mean of the rule's indicators.
+    note
+        Called with one line for each ``--set`` that applies to some scenarios only (default: printed
+        on stderr).
 
     Returns
     -------
     Comparison
     """
     overrides = tuple(overrides)
+    sources = (base, *others)
+    per, notes, errors = resolve_overrides(sources, overrides)
     loaded: list[LoadedScenario] = []
-    errors: list[str] = []
-    for sc in (base, *others):
+    for sc, own in zip(sources, per, strict=True):
         try:
-            loaded.append(_as_loaded(sc, overrides))
+            loaded.append(_load(sc, own))
         except ScenarioError as exc:
             errors.extend(x for x in exc.messages if x not in errors)
     if errors:
         raise ScenarioError(errors)
     if not others:
         raise ValueError("compare needs a reference and at least one other scenario")
+    for line in notes:
+        if note is None:
+            print(line, file=sys.stderr)
+        else:
+            note(line)
+    everywhere = tuple(x for x in overrides if all(x in own for own in per))
     loaded = _unique_names(loaded)
     ref = loaded[0].scenario.scenario
     n = ref.replications if replications is None else replications
@@ -313,5 +426,6 @@ def compare(base: str | Path | LoadedScenario | Scenario, *others: str | Path | 
                           extra_manifest={"compared_with": loaded[0].scenario.name, "common_random_numbers": True,
                                           **({"precision": outcome} if outcome else {})})
                for ls, out, p in zip(loaded, outputs, pu, strict=True)]
-    return Comparison(results=results, wall_seconds=wall, command=command, precision=outcome, overrides=overrides)
+    return Comparison(results=results, wall_seconds=wall, command=command, precision=outcome, overrides=everywhere,
+                      overrides_by_scenario={ls.scenario.name: tuple(own) for ls, own in zip(loaded, per, strict=True)})
 
