@@ -2,7 +2,9 @@
 
 Every municipality of Norway (population 1 January 2025, SSB table 07459 via FHI csdata, from the copy
 the package ships: ``src/hjemtilhjem/data/population_municipality_age_2025_2026.csv``) in the Vestfold
-baseline's age bands, with municipal capacities scaled from the Vestfold baseline and one national hospital pool.
+baseline's age bands, with municipal capacities scaled from the Vestfold baseline and one hospital per hospital
+trust, each with its catchment from the packaged catchments (``hf_catchments_2024.csv``: Oslo split between four
+trusts, Holmestrand between two).
 Groups, services, costs, triage and discharge settings are copied from the Vestfold baseline, so
 the file is standalone (``extends`` would merge the municipality tables by name and keep
 Vestfold's six).
@@ -26,6 +28,9 @@ from typing import Any
 import tomli_w
 
 from hjemtilhjem import data
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_scenarios import expected_bed_days_per_person  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 #: the population CSV shipped inside the package (hjemtilhjem/data/)
@@ -65,17 +70,13 @@ def build(csv_path: Path | Traversable, base_path: Path, year: int) -> str:
     ratio |= {f: sum(m[f] for m in vf) / vf_80 for f in PER_80PLUS}
     total = sum(sum(m["population"].values()) for m in munis)
     total80 = sum(m["population"]["80+"] for m in munis)
-    beds = round(base["hospital"]["beds"] * total / vf_pop)
+    hospitals = trusts(munis, base, vf)
 
     scenario = dict(base["scenario"])
     scenario["name"] = "Norway national"
     scenario["description"] = (f"All {len(munis)} municipalities of Norway, population 1.1.{year}; capacities scaled "
-                               "from the Vestfold baseline; one national hospital pool")
+                               f"from the Vestfold baseline; one hospital per hospital trust ({len(hospitals)})")
     scenario["replications"] = 10
-    hospital = dict(base["hospital"])
-    hospital["name"] = "Norway (all health trusts as one pool)"
-    hospital["beds"] = beds
-    hospital["source"] = "scaled from the Vestfold baseline: " + base["hospital"].get("source", "")
 
     municipalities = []
     for m in munis:
@@ -102,17 +103,55 @@ def build(csv_path: Path | Traversable, base_path: Path, year: int) -> str:
 #   ratios per 1000: {", ".join(f"{f} {ratio[f] * 1000:.3f}" for f in PER_INHABITANT)};
 #   {", ".join(f"{f} {ratio[f] * 1000:.3f}" for f in PER_80PLUS)} (per 1000 aged 80+)
 #   each rounded, at least 1 (small municipalities share KAD and rehabilitation places in reality).
-# Hospital: ONE national soft-capacity pool; beds = Vestfold's {base["hospital"]["beds"]} x {total:,} / {vf_pop:,}
-#   = {beds}. The engine has a single hospital, so the health trusts and health communities
-#   (helsefellesskap) are regions of one pool here: corridor days are pooled nationally and
-#   understate local crowding. Municipal services (the delayed-discharge bottleneck) are modelled per municipality.
+# Hospitals: one per hospital trust ({len(hospitals)}, {sum(h["beds"] for h in hospitals):,} staffed beds), each a
+#   soft capacity with its own corridor patients. Catchments: hjemtilhjem/data/hf_catchments_2024.csv (HF-CATCH;
+#   Oslo's districts split between OUS, Lovisenberg, Diakonhjemmet and Ahus; Holmestrand between Vestfold and
+#   Vestre Viken). Beds [DERIVED]: Vestfold's {base["hospital"]["beds"]} staffed beds x the trust's expected acute
+#   bed-days / Vestfold's (population by age band x the groups' admission rates x mean treatment stay, each
+#   municipality weighted by its catchment share); summer closures scaled the same way.
+# Municipal services (the delayed-discharge bottleneck) are modelled per municipality.
 # Groups, services, costs, triage, discharge and seasonality: copied from the Vestfold baseline.
 """
-    body: dict[str, Any] = {"scenario": scenario, "costs": base["costs"], "hospital": hospital,
+    sources = dict(base.get("sources", {}))
+    sources["HF-CATCH"] = ("Municipality to hospital trust, 2024 borders, with shares where split: "
+                           "hjemtilhjem/data/hf_catchments_2024.csv and its note (SKDE, Helse Sør-Øst, the trusts)")
+    body: dict[str, Any] = {"scenario": scenario, "costs": base["costs"],
                             "triage": base["triage"], "discharge": base["discharge"], "services": base["services"]}
-    parts = [head, tomli_w.dumps(body), tomli_w.dumps({"group": base["group"]}),
-             tomli_w.dumps({"municipality": municipalities}), tomli_w.dumps({"sources": base.get("sources", {})})]
+    parts = [head, tomli_w.dumps(body), tomli_w.dumps({"hospital": hospitals}), tomli_w.dumps({"group": base["group"]}),
+             tomli_w.dumps({"municipality": municipalities}), tomli_w.dumps({"sources": sources})]
     return "\n".join(parts)
+
+
+def trusts(munis: list[dict[str, Any]], base: dict[str, Any], vf: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One ``[[hospital]]`` per hospital trust: catchment shares by municipality name, beds by expected bed-days."""
+    bd = expected_bed_days_per_person(base)
+    vestfold_bd = sum(m["population"][b] * bd[b] for m in vf for b in bd)
+    name_of = {m["number"]: m["name"] for m in munis}
+    pop_of = {m["number"]: m["population"] for m in munis}
+    catch: dict[str, dict[str, float]] = {}
+    with data.path(data.CATCHMENTS).open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["municipality_number"] in name_of:
+                catch.setdefault(r["health_trust"], {})[r["municipality_number"]] = float(r["share"])
+    missing = sorted(set(name_of) - {n for c in catch.values() for n in c})
+    if missing:
+        raise SystemExit(f"municipalities without a hospital trust in the catchments: {missing}")
+    hospital = base["hospital"]
+    out = []
+    for trust in sorted(catch):
+        shares = catch[trust]
+        expected = sum(pop_of[n][b] * bd[b] * share for n, share in shares.items() for b in bd)
+        k = expected / vestfold_bd
+        entry: dict[str, Any] = {"name": trust, "beds": max(1, round(hospital["beds"] * k)),
+                                 "catchment": {name_of[n]: share for n, share in shares.items()}}
+        if hospital.get("seasonality"):
+            entry["seasonality"] = hospital["seasonality"]
+        if hospital.get("bed_closures"):
+            entry["bed_closures"] = [{**c, "beds": round(c["beds"] * k)} for c in hospital["bed_closures"]]
+        entry["source"] = ("HF-CATCH; beds scaled from the Vestfold baseline by expected bed-days "
+                           "(tools/build_national.py)")
+        out.append(entry)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
