@@ -57,7 +57,8 @@ class ScenarioData:
     def own_beds(self) -> int | None:
         """Staffed beds of the health community's own hospitals (external ones have none)."""
         beds = [h.get("beds") for h in self.hospitals if not h.get("external")]
-        return sum(beds) if beds and all(isinstance(b, int) for b in beds) else None
+        counts = [b for b in beds if isinstance(b, int)]
+        return sum(counts) if beds and len(counts) == len(beds) else None
 
     @property
     def by_hospital(self) -> dict[str, dict[str, Any]]:
