@@ -221,3 +221,22 @@ def test_network_errors_are_one_line_each_exit_2(extra: str, message: str, tmp_p
     err = capsys.readouterr().err.strip().splitlines()
     assert any(line.startswith(f"{path}:") and message in line for line in err), err
     assert len(err) == 1, err
+
+
+def test_a_shared_kad_and_a_split_municipality_are_scenario_edits_only() -> None:
+    """scenarios/vestfold/nettverk.toml extends the baseline: its [[hospital]] named like the baseline's single
+    [hospital] table merges into it (beds and seasonality kept), a second, external hospital and a shared KAD
+    pool are added."""
+    root = Path(__file__).resolve().parent.parent / "scenarios" / "vestfold"
+    base = load_scenario(root / "baseline.toml").scenario
+    s = load_scenario(root / "nettverk.toml").scenario
+    siv, drammen = s.hospitals
+    assert siv.beds == base.hospitals[0].beds and siv.seasonality == base.hospitals[0].seasonality
+    assert drammen.external and drammen.beds is None
+    net = compile_network(s)
+    names = list(net.municipalities)
+    kad = net.pools[net.pool_of[names.index("Tønsberg")][Place.KAD]]
+    assert kad.name == "Tønsbergregionen ØHD" and kad.capacity == 11
+    assert {names[m] for m in kad.members} == {"Tønsberg", "Færder", "Holmestrand"}
+    assert net.hospitals_of(names.index("Holmestrand")) == [(0, 0.592008), (1, 0.407992)]
+    assert net.pools[net.pool_of[names.index("Larvik")][Place.KAD]].members == (names.index("Larvik"),)

@@ -106,8 +106,9 @@ class ReportData:
 
     @property
     def shared_pools(self) -> list[str]:
-        """Names of the pools that several municipalities share (``[[pool]]`` of the reference scenario)."""
-        return [p["name"] for p in self.reference.resolved.get("pool", []) if isinstance(p, dict) and "name" in p]
+        """Names of the pools that several municipalities share (``[[pool]]`` of any scenario)."""
+        return list(dict.fromkeys(p["name"] for s in self.scenarios for p in s.resolved.get("pool", [])
+                                  if isinstance(p, dict) and "name" in p))
 
     @property
     def replications(self) -> int:

@@ -13,11 +13,12 @@ PLACE_KEYS = ("bed_occupancy", "corridor_patient_days", "occupancy", "wait_mean"
 
 
 def place_table(data: ReportData, lang: str = "nb") -> Table | None:
-    """Hospitals (when there are several) and shared pools, one row per place and scenario; None when the
-    network is one hospital and each municipality's own places."""
-    ref = data.reference
-    hospitals = list(ref.by_hospital) if len(ref.by_hospital) > 1 else []
-    pools = [name for name in ref.by_pool if name in data.shared_pools]
+    """Hospitals (when a scenario has several) and shared pools, one row per place and scenario; None when every
+    scenario's network is one hospital and each municipality's own places."""
+    hospitals = list(dict.fromkeys(h for s in data.scenarios for h in s.by_hospital))
+    if all(len(s.by_hospital) <= 1 for s in data.scenarios):
+        hospitals = []
+    pools = list(dict.fromkeys(p for s in data.scenarios for p in s.by_pool if p in data.shared_pools))
     if not hospitals and not pools:
         return None
     multi = len(data.scenarios) > 1

@@ -104,7 +104,10 @@ def _record(origins: dict[Path_, str], data: Any, prefix: Path_, shown: str) -> 
 
 
 def _merge(base: Any, over: Any) -> Any:
-    """Tables merge key by key; arrays of named tables merge by name (new names append)."""
+    """Tables merge key by key; arrays of named tables merge by name (new names append). A single named table
+    (``[hospital]``) extended by an array (``[[hospital]]``) counts as an array of one."""
+    if isinstance(base, dict) and isinstance(base.get("name"), str) and _is_named_list(over):
+        base = [base]
     if isinstance(base, dict) and isinstance(over, dict):
         out = dict(base)
         for k, v in over.items():
