@@ -100,17 +100,14 @@ def test_dataframe_one_row_per_scenario_and_indicator(comparison):
     assert set(BETTER) >= set(df.indicator)
 
 
-def test_write_folder_and_report_hook(comparison, tmp_path, monkeypatch):
-    import hjemtilhjem.report as report
-
+def test_write_folder_and_report_hook(comparison, tmp_path):
     calls = []
 
     def fake_report(folder, comp, lang):
         calls.append((Path(folder).name, comp, lang))
         (Path(folder) / "report.md").write_text(f"{comp.reference.name} {len(comp.results)}\n", encoding="utf-8")
 
-    monkeypatch.setattr(report, "write_compare_report", fake_report, raising=False)
-    folder = comparison.write(tmp_path, lang="en")
+    folder = comparison.write(tmp_path, lambda f: fake_report(f, comparison, "en"))
     assert [p.name for p in tmp_path.iterdir()] == [folder.name]  # no temporary folder left
     assert calls and calls[0][0].startswith(".") and calls[0][1] is comparison and calls[0][2] == "en"
     assert (folder / "report.md").read_text(encoding="utf-8") == "Tiny test 2\n"

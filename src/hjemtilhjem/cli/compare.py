@@ -91,7 +91,14 @@ def main(args: argparse.Namespace) -> int:
     if c.precision is not None and not c.precision["met"]:
         print(f"hjemtilhjem: warning: target precision {c.precision['target_relative_halfwidth']:g} not met after "
               f"{c.precision['replications']} replications (cap --max-replications)", file=sys.stderr)
-    folder = c.write(args.out, lang=args.lang, report=not args.no_report)
+    extra = None
+    if not args.no_report:
+        from ..report import write_compare_report
+
+        def extra(folder):  # type: ignore[no-untyped-def]
+            write_compare_report(folder, c, args.lang)
+
+    folder = c.write(args.out, extra)
     print_comparison(c)
     print(f"\nresults: {folder}")
     return 0

@@ -9,7 +9,6 @@ independent means when the scenarios share most of their randomness.
 
 from __future__ import annotations
 
-import importlib
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -186,13 +185,13 @@ class Comparison:
 
         return pd.concat([r.to_dataframe() for r in self.results], ignore_index=True)
 
-    def write(self, out: str | Path = "results", lang: str = "nb", report: bool = True) -> Path:
+    def write(self, out: str | Path = "results", extra: Callable[[Path], None] | None = None) -> Path:
         """Write the comparison folder atomically under ``out``; returns its final path.
 
         Holds ``comparison.json``, ``comparison.csv`` and ``scenarios/<slug>/`` (each scenario's
-        ``summary.json``, ``replications.csv``, ``daily.csv``, ``scenario.resolved.toml``). When
-        :mod:`hjemtilhjem.report` has ``write_compare_report(folder, comparison, lang)``, it is
-        called inside the folder before the rename.
+        ``summary.json``, ``replications.csv``, ``daily.csv``, ``scenario.resolved.toml``). ``extra(folder)``
+        (e.g. the report: ``lambda f: write_compare_report(f, comparison, "nb")``) is called inside the
+        folder before the rename.
         """
         folder = atomic_folder(out, f"compare-{slug(self.reference.name)}")
         with folder as tmp:
@@ -201,10 +200,8 @@ class Comparison:
             _write_json(tmp / "comparison.json", self.document())
             _write_csv(tmp / "comparison.csv", self.rows())
             (tmp / "figures").mkdir(exist_ok=True)
-            if report:
-                writer = getattr(importlib.import_module("hjemtilhjem.report"), "write_compare_report", None)
-                if writer is not None:
-                    writer(tmp, self, lang)
+            if extra is not None:
+                extra(tmp)
         assert folder.final is not None
         return folder.final
 
