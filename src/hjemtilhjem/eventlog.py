@@ -17,10 +17,16 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import numpy as np
 
-__all__ = ["Kind", "Place", "EventLog", "LogArrays", "BACKGROUND_GROUP"]
+__all__ = ["Kind", "Place", "EventLog", "LogArrays", "BACKGROUND_GROUP", "SERVICES", "ServiceName"]
+
+#: The services with hard capacity, in the order of their codes (``Place``, the ``extra`` column of service
+#: events). The one list of services: the scenario schema, the model and the indicators take it from here.
+ServiceName = Literal["kad", "short_term", "rehab", "long_term", "home_care"]
+SERVICES: tuple[str, ...] = get_args(ServiceName)
 
 
 class Kind:
@@ -59,8 +65,8 @@ class Place:
     HOSPITAL = 6
     DEAD = 9
 
-    SERVICES = ("kad", "short_term", "rehab", "long_term", "home_care")
-    BY_NAME = {"kad": 0, "short_term": 1, "rehab": 2, "long_term": 3, "home_care": 4, "home": 5, "hospital": 6}
+    SERVICES = SERVICES
+    BY_NAME = {**{name: code for code, name in enumerate(SERVICES)}, "home": 5, "hospital": 6}
 
 
 #: group code of people who use a municipal service without coming from the hospital pathway

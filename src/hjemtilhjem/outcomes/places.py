@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..eventlog import Kind, LogArrays, Place
+from ..eventlog import SERVICES, Kind, LogArrays, Place
 from .indicators import Context, Intervals, _first_by_row, corridor_by_hospital, daily_mean, overlap_total, select
 
 __all__ = ["by_hospital", "by_pool", "daily_by_place"]
@@ -109,7 +109,7 @@ def daily_by_place(st: dict[str, Intervals], ctx: Context) -> dict[str, np.ndarr
     members = np.bincount(ctx.pool_of.ravel(), minlength=len(ctx.pool_names))
     for p in np.flatnonzero(members > 1).tolist():
         si = ctx.pool_service[p]
-        iv = st["kad"] if si == Place.KAD else st[("kad", "short_term", "rehab", "long_term", "home_care")[si]]
+        iv = st[SERVICES[si]]
         mine = select(iv, ctx.pool_of[iv.municipality.astype(np.int64), si] == p)
         out[f"pool_clients:{ctx.pool_names[p]}"] = daily_mean(mine, n_days)
     return out

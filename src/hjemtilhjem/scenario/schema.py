@@ -13,9 +13,10 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..eventlog import SERVICES, ServiceName
+
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-SERVICES = ("kad", "short_term", "rehab", "long_term", "home_care")
-DESTINATIONS = ("home", "home_care", "short_term", "rehab", "long_term")
+DESTINATIONS = ("home", "home_care", "short_term", "rehab", "long_term")  # where a live discharge goes
 #: Upper bound of an admission-rate multiplier. Arrivals are thinned from a candidate stream at
 #: this multiple of the base rate, so scenarios with different multipliers share random numbers.
 ADMISSION_MULT_CAP = 2.0
@@ -227,7 +228,7 @@ class Service(_Strict):
                               "hours_per_client")
     hours_per_client: Duration | None = Field(None, description="hours per week a new client needs "
                                                                 "(capacity_unit = 'hours_per_week')")
-    interim: Literal["kad", "short_term", "rehab", "long_term", "home_care"] | None = Field(
+    interim: ServiceName | None = Field(
         None, description="while a hospital patient waits for this service, a free place of the interim service "
                           "takes the patient out of hospital (e.g. short_term while waiting for long_term)")
     initial_occupancy: float = Field(0.0, ge=0, le=1, description="share of places filled at day 0")
@@ -342,7 +343,7 @@ class Pool(_Strict):
     """Places of one service shared by several municipalities (e.g. an intermunicipal KAD unit)."""
 
     name: str = Field(min_length=1)
-    service: Literal["kad", "short_term", "rehab", "long_term", "home_care"]
+    service: ServiceName
     members: list[str] = Field(min_length=1, description="municipalities whose patients use the pool")
     capacity: float | None = Field(None, ge=0, description="places (hours per week for home care in hours); "
                                                            "default: the sum of the members' own capacities")
