@@ -148,12 +148,9 @@ def _pair(open_mask: np.ndarray, close_mask: np.ndarray, log: LogArrays, run_end
     (and the service in ``extra``) matches them: linear time, no sort.
     """
     o, c = np.flatnonzero(open_mask), np.flatnonzero(close_mask)
-    if same_extra:  # an episode can have two service stays (an interim place, then the destination)
-        keys = log.row.astype(np.int64) * 16 + log.extra
-        at = _first_at(keys[c], (int(log.row.max()) + 1) * 16 if len(log) else 0)
-        ci = np.where(at >= 0, c[np.maximum(at, 0)] if len(c) else -1, -1)[keys[o]]
-    else:
-        ci = _first_by_row(log, c)[log.row[o]]
+    ci = _first_by_row(log, c)[log.row[o]]
+    if same_extra:
+        ci = _same_extra(log, o, c, ci)
     found = ci >= 0
     ci = np.maximum(ci, 0)
     end = np.where(found, log.time[ci], run_end)
@@ -162,6 +159,26 @@ def _pair(open_mask: np.ndarray, close_mask: np.ndarray, log: LogArrays, run_end
                      municipality=log.municipality[o], group=log.group[o], band=log.band[o],
                      hospital=log.hospital[o], closed=found,
                      extra=extra)
+
+
+def _same_extra(log: LogArrays, o: np.ndarray, c: np.ndarray, ci: np.ndarray) -> np.ndarray:
+    """``ci`` (the first close ``c`` of each open ``o``'s episode) corrected to the first close with the same
+    ``extra``, -1 when there is none: an episode can have two service stays (an interim place, then the
+    destination), whose first close by episode is the other stay's. Rare, so only those are searched again."""
+    miss = np.flatnonzero((ci >= 0) & (log.extra[np.maximum(ci, 0)] != log.extra[o]))
+    if len(miss) == 0:
+        return ci
+    ci = ci.copy()
+    key = log.row.astype(np.int64) * 16 + log.extra
+    sub = c[np.isin(log.row[c], log.row[o[miss]])]
+    first_keys, first = np.unique(key[sub], return_index=True)  # first close of each (episode, service)
+    if len(first_keys) == 0:
+        ci[miss] = -1
+        return ci
+    want = key[o[miss]]
+    pos = np.minimum(np.searchsorted(first_keys, want), len(first_keys) - 1)
+    ci[miss] = np.where(first_keys[pos] == want, sub[first[pos]], -1)
+    return ci
 
 
 def stays(log: LogArrays, run_end: float) -> dict[str, Intervals]:

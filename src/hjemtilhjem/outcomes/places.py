@@ -9,7 +9,16 @@ from __future__ import annotations
 import numpy as np
 
 from ..eventlog import SERVICES, Kind, LogArrays, Place
-from .indicators import Context, Intervals, _first_by_row, corridor_by_hospital, daily_mean, overlap_total, select
+from .indicators import (
+    Context,
+    Intervals,
+    _first_by_row,
+    _same_extra,
+    corridor_by_hospital,
+    daily_mean,
+    overlap_total,
+    select,
+)
 
 __all__ = ["by_hospital", "by_pool", "daily_by_place"]
 
@@ -55,21 +64,19 @@ def by_pool(log: LogArrays, st: dict[str, Intervals], ctx: Context) -> dict[str,
     n = len(ctx.pool_names)
     k = log.kind
     in_place = np.zeros(n)
-    # KAD stays are KAD_ADMIT..KAD_LEAVE; the other services SERVICE_START..SERVICE_END
-    kad = st["kad"]
-    kad_pool = ctx.pool_of[kad.municipality.astype(np.int64), Place.KAD]
-    np.add.at(in_place, kad_pool, np.clip(np.minimum(kad.end, w1) - np.maximum(kad.start, w0), 0.0, None))
-    for si, name in ((Place.SHORT_TERM, "short_term"), (Place.REHAB, "rehab"), (Place.LONG_TERM, "long_term"),
-                     (Place.HOME_CARE, "home_care")):
+    # KAD stays are KAD_ADMIT..KAD_LEAVE, the other services SERVICE_START..SERVICE_END (st[name] for both)
+    for si, name in enumerate(SERVICES):
         iv = st[name]
         pools = ctx.pool_of[iv.municipality.astype(np.int64), si]
-        np.add.at(in_place, pools, np.clip(np.minimum(iv.end, w1) - np.maximum(iv.start, w0), 0.0, None))
+        in_place += np.bincount(pools, weights=np.clip(np.minimum(iv.end, w1) - np.maximum(iv.start, w0), 0.0, None),
+                                minlength=n)
     in_place /= (w1 - w0)
     req = np.flatnonzero((k == Kind.SERVICE_REQUEST) & (log.time >= w0) & (log.time < w1))
     req_pool = _pool_of_events(log, req, ctx)
+    # the start of the service asked for (an episode may start an interim service first)
     starts = np.flatnonzero(k == Kind.SERVICE_START)
-    first = _first_by_row(log, starts)[log.row[req]]
-    placed = (first >= 0) & (log.extra[np.maximum(first, 0)] == log.extra[req])
+    first = _same_extra(log, req, starts, _first_by_row(log, starts)[log.row[req]])
+    placed = first >= 0
     wait = np.where(placed, log.time[np.maximum(first, 0)] - log.time[req], np.nan)
     # delayed days by the pool asked for: the destination in the READY event, until leaving hospital
     rd = np.flatnonzero(k == Kind.READY)
@@ -78,16 +85,19 @@ def by_pool(log: LogArrays, st: dict[str, Intervals], ctx: Context) -> dict[str,
     leave = _first_by_row(log, np.flatnonzero(k == Kind.HOSP_LEAVE))[log.row[rd]]
     end = np.where(leave >= 0, log.time[np.maximum(leave, 0)], w1)
     delayed = np.clip(np.minimum(end, w1) - np.maximum(log.time[rd], w0), 0.0, None)
+    requests = np.bincount(req_pool, minlength=n) / yrs
+    placed_n = np.bincount(req_pool[placed], minlength=n)
+    wait_sum = np.bincount(req_pool[placed], weights=wait[placed], minlength=n)
+    asked = rd_pool >= 0
+    delayed_days = np.bincount(rd_pool[asked], weights=delayed[asked], minlength=n) / yrs
     out: dict[str, dict[str, float]] = {}
     for p, name in enumerate(ctx.pool_names):
-        mine = req_pool == p
-        ok = mine & placed
-        cap = ctx.pool_capacity[p]
-        row = {"clients_in_place": float(in_place[p]), "requests": float(mine.sum()) / yrs,
-               "wait_mean": float(np.mean(wait[ok])) if ok.any() else float("nan"),
-               "delayed_days": float(delayed[rd_pool == p].sum()) / yrs, "capacity": float(cap)}
+        cap = float(ctx.pool_capacity[p])
+        row = {"clients_in_place": float(in_place[p]), "requests": float(requests[p]),
+               "wait_mean": float(wait_sum[p] / placed_n[p]) if placed_n[p] else float("nan"),
+               "delayed_days": float(delayed_days[p]), "capacity": cap}
         if not ctx.pool_by_hours[p]:
-            row["occupancy"] = _share(float(in_place[p]), float(cap))
+            row["occupancy"] = _share(float(in_place[p]), cap)
         out[name] = row
     return out
 
