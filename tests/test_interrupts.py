@@ -1,8 +1,10 @@
 """Ctrl-C (SIGINT) and SIGTERM during ``run``: clean exit (130 / 143), no folder that looks complete,
-no temporary folder left, earlier results untouched; workers print no tracebacks."""
+no temporary folder left, earlier results untouched; workers print no tracebacks. The same while the
+command line is still importing numpy, scipy, pydantic and the rest."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import signal
@@ -140,3 +142,83 @@ def test_atomic_folder_never_reuses_a_name(tmp_path: Path) -> None:
         assert f.final is not None
         names.add(f.final.name)
     assert len(names) == 3
+
+
+def _handlers_installed(pid: int) -> None:
+    """Until the command line's own signal handlers are in (SIGTERM among the caught signals), which is its
+    first act after the interpreter has started (some 20 to 100 ms). A signal before that meets the
+    interpreter's start-up, where no program chooses its exit: the default action ends it (a shell still
+    reports 130 / 143, with no output). Falls back to a fixed wait where /proc is missing."""
+    status = Path(f"/proc/{pid}/status")
+    if not status.exists():
+        time.sleep(0.5)
+        return
+    deadline = time.monotonic() + 30.0
+    while time.monotonic() < deadline:
+        try:
+            caught = next(int(line.split()[1], 16) for line in status.read_text().splitlines()
+                          if line.startswith("SigCgt:"))
+        except (OSError, StopIteration):
+            return  # ended already: the assertions say how
+        if caught >> (signal.SIGTERM - 1) & 1:
+            return
+        time.sleep(0.001)
+
+
+@pytest.mark.parametrize(("entry", "sig", "delay"), [
+    ("module", signal.SIGINT, 0.0),   # the very moment the handlers are in
+    ("module", signal.SIGINT, 0.05),  # the imports take one to several seconds
+    ("module", signal.SIGINT, 0.2),
+    ("module", signal.SIGINT, 0.5),
+    ("script", signal.SIGINT, 0.0),
+    ("script", signal.SIGINT, 0.2),
+    ("script", signal.SIGTERM, 0.05),
+    ("module", signal.SIGTERM, 0.2),
+])
+def test_signal_while_starting(tmp_path: Path, entry: str, sig: signal.Signals, delay: float) -> None:
+    if entry == "script":
+        script = Path(sys.executable).with_name("hjemtilhjem")
+        if not script.exists():
+            pytest.skip("the console script is not installed beside this interpreter")
+        command = [str(script)]
+    else:
+        command = [sys.executable, "-m", "hjemtilhjem"]
+    out = tmp_path / "results"
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    proc = subprocess.Popen([*command, "run", str(BASELINE), "-r", "60", "--no-report", "-j", "2", "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True, preexec_fn=_default_sigint)
+    try:
+        _handlers_installed(proc.pid)
+        time.sleep(delay)
+        os.killpg(proc.pid, sig)  # as Ctrl-C in a terminal: the whole group
+        _, err = proc.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == (130 if sig == signal.SIGINT else 143), err
+    assert "Traceback" not in err, err
+    assert len(err.splitlines()) == 1, err
+    assert "no results folder was completed" in err
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_import_is_light() -> None:
+    """``import hjemtilhjem`` and the console script's module load nothing heavy: the handlers go in first."""
+    code = ("import sys, hjemtilhjem, hjemtilhjem._entry; "
+            "print(sorted(m for m in ('numpy', 'scipy', 'pydantic', 'simpy', 'matplotlib') if m in sys.modules))")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "[]"
+
+
+def test_public_api_on_first_use() -> None:
+    import hjemtilhjem as h
+    from hjemtilhjem import ScenarioError, run
+
+    assert run is h.run and ScenarioError is h.ScenarioError
+    assert all(callable(getattr(h, name)) for name in h.__all__ if name != "__version__")
+    assert set(h.__all__) <= set(dir(h))
+    with pytest.raises(AttributeError):
+        h.no_such_name  # noqa: B018

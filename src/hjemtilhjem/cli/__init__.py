@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import signal
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 from .. import __version__
+from .._entry import cleanup_on_signals
 from ..model.errors import UnstableScenario
 from ..scenario.loader import ScenarioError
 from .common import UsageError
@@ -44,14 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise SystemExit(143)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    signal.signal(signal.SIGTERM, _on_sigterm)
-    parser = build_parser()
     try:
+        # Loads every command. From the console script the signals so far exit at once (``_entry``): nothing
+        # to clean up yet; from here on they unwind (KeyboardInterrupt, SystemExit(143)) to the handlers below.
+        parser = build_parser()
+        cleanup_on_signals()
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
             parser.print_help(sys.stderr)
