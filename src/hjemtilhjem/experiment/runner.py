@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal
 import sys
 import threading
@@ -122,39 +123,55 @@ def _end_with(parent: int) -> None:
 
     A parent killed by SIGKILL (or the OOM killer) cannot stop its workers, and they would wait forever:
     for work, or to hand back a result through a pipe that they themselves keep open. On Linux the kernel
-    kills the worker when the thread that started it ends (PR_SET_PDEATHSIG: ``map`` starts the workers in
-    the calling thread, which waits in ``map`` until they are done); everywhere a daemon thread notices
-    once a second that the worker has been given another parent.
+    kills the worker when the thread that started it ends (PR_SET_PDEATHSIG; ``map`` starts the workers in
+    the calling thread, which waits in ``map`` until they are done). Everywhere, a daemon thread looks at
+    least once a second whether the worker has been given another parent, and, when the worker's parent is
+    a forkserver (which its workers keep alive), whether ``parent`` itself has ended.
     """
     ppid = os.getppid()
-    if ppid != parent and not _alive(parent):  # ended already (with forkserver, ``ppid`` is the server)
-        os._exit(1)
     if sys.platform.startswith("linux"):
         import ctypes
 
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-    if os.getppid() != ppid:  # ended before the kernel was told
+    pidfd = None
+    if ppid != parent and hasattr(os, "pidfd_open"):  # a pidfd notices the end even before it is reaped
+        try:
+            pidfd = os.pidfd_open(parent)
+        except ProcessLookupError:
+            os._exit(1)
+        except OSError:
+            pass
+    if _parent_ended(parent, ppid, pidfd):  # before the kernel was told, or before this worker got here
         os._exit(1)
-    threading.Thread(target=_watch_parent, args=(ppid,), name="end-with-parent", daemon=True).start()
+    threading.Thread(target=_watch_parent, args=(parent, ppid, pidfd), name="end-with-parent", daemon=True).start()
 
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
+def _parent_ended(parent: int, ppid: int, pidfd: int | None) -> bool:
+    if os.getppid() != ppid:
         return True
-    return True
+    if ppid == parent:
+        return False
+    if pidfd is not None:
+        return bool(select.select([pidfd], [], [], 0)[0])
+    try:
+        os.kill(parent, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass
+    return False
 
 
-def _watch_parent(ppid: int) -> None:
-    while os.getppid() == ppid:
-        time.sleep(1.0)
+def _watch_parent(parent: int, ppid: int, pidfd: int | None) -> None:
+    while not _parent_ended(parent, ppid, pidfd):
+        if pidfd is None:
+            time.sleep(1.0)
+        else:  # readable as soon as ``parent`` ends
+            select.select([pidfd], [], [], 1.0)
     os._exit(1)
 
 
