@@ -29,8 +29,8 @@ test-fast: $(STAMP) chromium
 	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/mypy src/hjemtilhjem
+	$(BIN)/ruff check hjemtilhjem tests benchmarks tools
+	$(BIN)/mypy hjemtilhjem
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))  # benchmark this checkout, whatever is installed
+sys.path.insert(0, str(ROOT))  # benchmark this checkout, whatever is installed
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import numpy as np  # noqa: E402
@@ -93,8 +93,8 @@ def scaled(s: Scenario, k: int) -> Scenario:
 def _git() -> dict[str, Any]:
     try:
         rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=ROOT, capture_output=True,
-                                    text=True).stdout.strip())
+        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--", "hjemtilhjem"], cwd=ROOT,
+                                    capture_output=True, text=True).stdout.strip())
         return {"commit": rev, "src_dirty": dirty}
     except OSError:
         return {}

@@ -2,7 +2,7 @@
 
 Regenerate every golden file after a deliberate change to the model or the indicators:
 
-    PYTHONPATH=src python tests/regenerate_golden.py
+    python tests/regenerate_golden.py
 
 It writes, in ``tests/data/golden``:
 
@@ -44,7 +44,7 @@ TRACE_INDICATORS = GOLDEN / "trace_indicators.csv"
 TRACE_DAILY = GOLDEN / "trace_daily.csv"
 TRACE_REPLICATION = 1
 
-REGENERATE = "PYTHONPATH=src python tests/regenerate_golden.py"
+REGENERATE = "python tests/regenerate_golden.py"
 GOLDEN_REL = "tests/data/golden"
 REL_TOL = 1e-9
 ABS_TOL = 1e-12
@@ -211,7 +211,7 @@ def _write(path: Path, text: str) -> None:
 
 
 def main() -> int:
-    sys.path.insert(0, str(HERE.parent / "src"))
+    sys.path.insert(0, str(HERE.parent))
     _write(CSV, golden_csv())
     _write(TRACE, trace_csv())
     indicators, daily = trace_outputs_csv()

@@ -14,7 +14,7 @@ what. Bit-identical results across executors on one machine are tested exactly i
 test_experiments_executors.py.
 
 When a change deliberately alters results (the random-number layout, the model, the indicators), regenerate
-every golden file with ``PYTHONPATH=src python tests/regenerate_golden.py``, review ``git diff tests/data/golden``
+every golden file with ``python tests/regenerate_golden.py``, review ``git diff tests/data/golden``
 and say why in CHANGES.md and the commit message.
 """
 

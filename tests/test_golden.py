@@ -7,7 +7,7 @@ names the replication and indicator that changed, from what to what. On one mach
 still give exactly the serial executor's table, byte for byte.
 
 After a deliberate change to the model or the indicators, regenerate every golden file with
-``PYTHONPATH=src python tests/regenerate_golden.py`` and explain the change in the commit message.
+``python tests/regenerate_golden.py`` and explain the change in the commit message.
 """
 
 from __future__ import annotations

@@ -86,7 +86,7 @@ def test_signal_during_command(tmp_path: Path, command: str, sig: signal.Signals
     args = _command(command, tmp_path)
     out = tmp_path / "results"
     old, mtime, text = _earlier(out)
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen([sys.executable, "-m", "hjemtilhjem", *args, "-j", "2",
                              "--executor", executor, "--out", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
@@ -184,7 +184,7 @@ def test_signal_while_starting(tmp_path: Path, entry: str, sig: signal.Signals, 
     else:
         command = [sys.executable, "-m", "hjemtilhjem"]
     out = tmp_path / "results"
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen([*command, "run", str(BASELINE), "-r", "60", "--no-report", "-j", "2", "--out", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                             start_new_session=True, preexec_fn=_default_sigint)
@@ -207,7 +207,7 @@ def test_import_is_light() -> None:
     """``import hjemtilhjem`` and the console script's module load nothing heavy: the handlers go in first."""
     code = ("import sys, hjemtilhjem, hjemtilhjem._entry; "
             "print(sorted(m for m in ('numpy', 'scipy', 'pydantic', 'simpy', 'matplotlib') if m in sys.modules))")
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "[]"

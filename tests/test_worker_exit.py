@@ -75,7 +75,7 @@ def _cleanup(proc: subprocess.Popen[bytes], pids: list[int]) -> None:
 
 
 def test_run_workers_end_when_the_parent_is_killed(tmp_path: Path) -> None:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen([sys.executable, "-m", "hjemtilhjem", "run", str(BASELINE), "-r", "200", "--no-report",
                              "--jobs", "2", "--executor", "process", "--out", str(tmp_path)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
@@ -101,7 +101,7 @@ def test_workers_end_with_the_parent_whatever_the_start_method(tmp_path: Path, m
         pytest.skip(f"no {method} here")
     script = tmp_path / "pool.py"
     script.write_text(SCRIPT, encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen([sys.executable, str(script), method, str(tmp_path)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     files = [tmp_path / "0", tmp_path / "1"]

@@ -1,7 +1,7 @@
 """Build ``scenarios/norway/national.toml``: the whole country as one scenario (speed and scale).
 
 Every municipality of Norway (population 1 January 2025, SSB table 07459 via FHI csdata, from the copy
-the package ships: ``src/hjemtilhjem/data/population_municipality_age_2025_2026.csv``) in the Vestfold
+the package ships: ``hjemtilhjem/data/population_municipality_age_2025_2026.csv``) in the Vestfold
 baseline's age bands, with municipal capacities scaled from the Vestfold baseline and one hospital per hospital
 trust, each with its catchment from the packaged catchments (``hf_catchments_2024.csv``: Oslo split between four
 trusts, Holmestrand between two).

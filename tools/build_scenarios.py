@@ -4,7 +4,7 @@
     .venv/bin/python tools/build_scenarios.py --check  # also checks the Vestfold populations against the CSV
 
 Populations: 1 January 2025, SSB table 07459 via FHI csdata, from the copy the package ships
-(src/hjemtilhjem/data/population_municipality_age_2025_2026.csv, sources in its README.md), summed into the model's
+(hjemtilhjem/data/population_municipality_age_2025_2026.csv, sources in its README.md), summed into the model's
 bands 0-66, 67-74, 75-79, 80+. Everything else comes from the calibrated Vestfold baseline
 (patient groups, municipal services, triage, costs), with capacities scaled by documented ratios:
 

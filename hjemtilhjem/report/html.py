@@ -9,8 +9,8 @@ import datetime as dt
 import html
 import re
 
-from .. import __version__
 from ..outcomes.labels import text
+from ..version import __version__
 from .content import (
     Table,
     difference_sentences,

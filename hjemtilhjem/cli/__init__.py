@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from .. import __version__
 from .._entry import cleanup_on_signals
 from ..model.errors import UnstableScenario
 from ..scenario.loader import ScenarioError
+from ..version import __version__
 from .common import UsageError
 
 __all__ = ["main", "build_parser"]

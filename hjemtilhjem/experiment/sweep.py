@@ -30,9 +30,9 @@ from typing import Any
 import numpy as np
 import tomli_w
 
-from .. import __version__
 from ..outcomes.labels import LABELS
 from ..scenario.loader import LoadedScenario, ScenarioError, load_scenario
+from ..version import __version__
 from .results import _clean, _write_csv, _write_json, atomic_folder, manifest_base, slug
 from .runner import Executor, ReplicationOutput, WorkUnit, make_executor, progress_bar, run_unit, session
 from .stats import summary

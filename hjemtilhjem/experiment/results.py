@@ -23,10 +23,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import __version__
 from ..outcomes.labels import LABELS
 from ..scenario.loader import LoadedScenario, load_scenario
 from ..scenario.schema import Scenario
+from ..version import __version__
 from .runner import Executor, ReplicationOutput, make_executor, run_replications
 from .stats import indicator_summary
 from .stats import summary as stat_summary

@@ -16,7 +16,7 @@ so that the command line can install its signal handlers before numpy, scipy and
 (see ``_entry``).
 """
 
-__version__ = "0.1.0"
+from .version import __version__
 
 #: public name -> the module that defines it
 _API = {
