@@ -86,6 +86,7 @@ def _welch_ci(a: np.ndarray, b: np.ndarray, level: float = 0.99) -> tuple[float,
     return d, d - h, d + h
 
 
+@pytest.mark.slow
 def test_blocking_pathway_agrees_with_ciw() -> None:
     ours = np.array([_ours(r) for r in range(REPS)])
     theirs = np.array([_ciw(r) for r in range(REPS)])
