@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..experiment.stats import MIN_REPLICATIONS_FOR_CI, few_replications
-from ..outcomes.labels import BETTER, TEXT, VERBS, label, text
+from ..outcomes.labels import BETTER, label
 from ..scenario.calendar import age_low
 from .data import ReportData, ScenarioData
 from .numbers import (
@@ -28,6 +28,7 @@ from .numbers import (
     value_unit,
     with_unit,
 )
+from .texts import TEXT, VERBS, text
 
 __all__ = ["Table", "TABLE_KEYS", "MUNICIPALITY_KEYS", "FLOW_ROWS", "run_sentences", "difference_sentences",
            "indicator_table", "difference_table", "municipality_table", "flow_table", "provenance", "stress",

@@ -27,10 +27,11 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from ..outcomes.labels import BETTER, label, text  # noqa: E402
+from ..outcomes.labels import BETTER, label  # noqa: E402
 from .data import ReportData, ScenarioData  # noqa: E402
 from .numbers import ci as fmt_ci  # noqa: E402
 from .numbers import number, value, with_unit  # noqa: E402
+from .texts import text  # noqa: E402
 
 __all__ = ["ReportFigure", "make_figures", "FOREST_KEYS", "COLORS", "atomic_write"]
 

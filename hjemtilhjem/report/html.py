@@ -9,7 +9,6 @@ import datetime as dt
 import html
 import re
 
-from ..outcomes.labels import text
 from ..version import __version__
 from .content import (
     Table,
@@ -28,6 +27,7 @@ from .data import ReportData
 from .figures import ReportFigure
 from .numbers import number
 from .places import place_table
+from .texts import text
 
 __all__ = ["render_html", "CSS"]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..outcomes.labels import text
 from .content import (
     Table,
     difference_sentences,
@@ -20,6 +19,7 @@ from .data import ReportData
 from .figures import ReportFigure
 from .numbers import number
 from .places import place_table
+from .texts import text
 
 __all__ = ["render_markdown"]
 

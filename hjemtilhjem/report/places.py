@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ..outcomes.labels import label, text
+from ..outcomes.labels import label
 from .content import Table, _cell, _cut_note
 from .data import ReportData
+from .texts import text
 
 __all__ = ["place_table", "PLACE_KEYS"]
 
