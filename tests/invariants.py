@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hjemtilhjem.eventlog import BACKGROUND_GROUP, Kind, LogArrays, Place, Route
+from hjemtilhjem.eventlog import BACKGROUND_GROUP, SERVICES, Kind, LogArrays, Place, Route
 from hjemtilhjem.outcomes.indicators import Context, indicators
-from hjemtilhjem.scenario.schema import SERVICES, Scenario
+from hjemtilhjem.scenario.schema import Scenario
 
 __all__ = ["check_invariants", "assert_littles_law", "counting_area", "Little", "max_capacity"]
 

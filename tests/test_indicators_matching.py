@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from hjemtilhjem.eventlog import EventLog, Kind, Place
-from hjemtilhjem.outcomes.indicators import _death_table, _death_time, _first_at, stays
+from hjemtilhjem.outcomes.indicators import _death_table, _death_time
+from hjemtilhjem.outcomes.intervals import _first_at, stays
 
 
 def test_first_at_gives_the_position_of_each_keys_first_occurrence() -> None:

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..eventlog import Place, Route
-from ..scenario.schema import DESTINATIONS, SERVICES
+from ..eventlog import SERVICES, Place, Route
+from ..scenario.schema import DESTINATIONS
 from .rng import stream
 from .sampling import durations
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..scenario.schema import SERVICE_OF_CAPACITY, SERVICES, Scenario
+from ..eventlog import SERVICES
+from ..scenario.schema import SERVICE_OF_CAPACITY, Scenario
 
 __all__ = ["Pool", "HospitalSite", "Network", "compile_network", "default_pool_name"]
 

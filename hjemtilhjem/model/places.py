@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from ..eventlog import BACKGROUND_GROUP, Kind, Place
+from ..eventlog import BACKGROUND_GROUP, SERVICES, Kind, Place
 from ..scenario.calendar import age_low, population_by_band
-from ..scenario.schema import SERVICES, Scenario
+from ..scenario.schema import Scenario
 from .draws import DEST, EID, HOSP, HOURS, MUNI, STAY, Rec, background_record
 from .network import Network
 from .rng import stream

@@ -9,16 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..eventlog import SERVICES, Kind, LogArrays, Place
-from .indicators import (
-    Context,
-    Intervals,
-    _first_by_row,
-    _same_extra,
-    corridor_by_hospital,
-    daily_mean,
-    overlap_total,
-    select,
-)
+from .indicators import Context, corridor_by_hospital
+from .intervals import Intervals, _first_by_row, _same_extra, daily_mean, overlap_total, select
 
 __all__ = ["by_hospital", "by_pool", "daily_by_place"]
 

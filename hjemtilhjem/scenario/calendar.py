@@ -6,7 +6,8 @@ import datetime as dt
 
 import numpy as np
 
-from .schema import MONTHS, SERVICE_OF_CAPACITY, SERVICES, Hospital, Scenario
+from ..eventlog import SERVICES
+from .schema import MONTHS, SERVICE_OF_CAPACITY, Hospital, Scenario
 
 __all__ = ["run_days", "season_by_day", "beds_by_day", "population_by_band", "capacity_changes"]
 

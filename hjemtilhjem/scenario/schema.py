@@ -7,13 +7,25 @@ never changes it. Variants are built with ``model_copy(update=...)`` or by ``ext
 from __future__ import annotations
 
 import datetime as _dt
-import math
 import re
-from typing import Annotated, Literal, Union
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from ..eventlog import SERVICES, ServiceName
+from ..eventlog import ServiceName
+from .distributions import (  # noqa: F401 - re-exported: the scenario format in one import
+    Duration,
+    Exponential,
+    Fixed,
+    Gamma,
+    LogNormal,
+    LogNormalCI,
+    NormalCI,
+    UncertainRatio,
+    Uniform,
+    _Strict,
+    point,
+)
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 DESTINATIONS = ("home", "home_care", "short_term", "rehab", "long_term")  # where a live discharge goes
@@ -22,109 +34,6 @@ DESTINATIONS = ("home", "home_care", "short_term", "rehab", "long_term")  # wher
 ADMISSION_MULT_CAP = 2.0
 
 _BAND = re.compile(r"^\d+(-\d+|\+)$")
-
-
-class _Strict(BaseModel):
-    """Unknown keys are errors, and numbers must be numbers: no string ``"300"`` for 300 and no ``true``
-    for 1 (pydantic's strict mode; a whole number may still be given for a float). Tuples and dates
-    opt out with ``strict=False``: TOML gives an array for a tuple and a resolved scenario holds its date
-    as text. Their items are still strict."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
-
-
-# ----------------------------------------------------------------------------------------- distributions
-class Fixed(_Strict):
-    dist: Literal["fixed"]
-    value: float = Field(ge=0)
-
-    @property
-    def mean(self) -> float:
-        return self.value
-
-
-class Exponential(_Strict):
-    dist: Literal["exponential"]
-    mean: float = Field(gt=0)
-
-
-class LogNormal(_Strict):
-    """Lognormal given by its own mean and sd (not those of the underlying normal)."""
-
-    dist: Literal["lognormal"]
-    mean: float = Field(gt=0)
-    sd: float = Field(gt=0)
-
-    def mu_sigma(self) -> tuple[float, float]:
-        s2 = math.log(1.0 + (self.sd / self.mean) ** 2)
-        return math.log(self.mean) - s2 / 2.0, math.sqrt(s2)
-
-
-class Gamma(_Strict):
-    dist: Literal["gamma"]
-    mean: float = Field(gt=0)
-    sd: float = Field(gt=0)
-
-
-class Uniform(_Strict):
-    dist: Literal["uniform"]
-    low: float = Field(ge=0)
-    high: float = Field(ge=0)
-
-    @property
-    def mean(self) -> float:
-        return (self.low + self.high) / 2.0
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Uniform:
-        if self.high < self.low:
-            raise ValueError("high must be >= low")
-        return self
-
-
-Duration = Annotated[Fixed | Exponential | LogNormal | Gamma | Uniform, Field(discriminator="dist")]
-
-
-class LogNormalCI(_Strict):
-    """An uncertain ratio (relative risk, multiplier): point estimate and 95% CI, lognormal."""
-
-    dist: Literal["lognormal_ci"]
-    mean: float = Field(gt=0, description="point estimate (median on the log scale)")
-    ci95: tuple[float, float] = Field(strict=False)
-
-    @model_validator(mode="after")
-    def _ci(self) -> LogNormalCI:
-        lo, hi = self.ci95
-        if not (0 < lo <= self.mean <= hi):
-            raise ValueError("ci95 must satisfy 0 < low <= mean <= high")
-        return self
-
-    def mu_sigma(self) -> tuple[float, float]:
-        lo, hi = self.ci95
-        return math.log(self.mean), (math.log(hi) - math.log(lo)) / 3.92
-
-
-class NormalCI(_Strict):
-    """An uncertain difference (e.g. days): point estimate and 95% CI, normal."""
-
-    dist: Literal["normal_ci"]
-    mean: float
-    ci95: tuple[float, float] = Field(strict=False)
-
-    @model_validator(mode="after")
-    def _ci(self) -> NormalCI:
-        lo, hi = self.ci95
-        if not (lo <= self.mean <= hi):
-            raise ValueError("ci95 must satisfy low <= mean <= high")
-        return self
-
-
-UncertainRatio = Union[float, Annotated[LogNormalCI | NormalCI, Field(discriminator="dist")]]  # noqa: UP007
-
-
-def point(value: UncertainRatio) -> float:
-    """Point value of a number or an uncertain effect."""
-    return float(value) if isinstance(value, (int, float)) else float(value.mean)
 
 
 # ----------------------------------------------------------------------------------------- sections
@@ -457,7 +366,9 @@ class Scenario(_Strict):
                                   f"must be in 0..{ADMISSION_MULT_CAP}")
         if self.triage.kad_min_age_band is not None and self.triage.kad_min_age_band not in bands:
             errors.append(f"triage.kad_min_age_band: unknown age band {self.triage.kad_min_age_band!r}")
-        errors.extend(_network_errors(self))
+        from .network_checks import network_errors  # a pure function of the validated sections
+
+        errors.extend(network_errors(self))
         if errors:
             raise ValueError("; ".join(errors))
         return self
@@ -478,87 +389,3 @@ class Scenario(_Strict):
     @property
     def name(self) -> str:
         return self.scenario.name
-
-
-def _network_errors(s: Scenario) -> list[str]:
-    """Hospitals' catchments, pools' members and where each capacity is given (``key.path: message`` each)."""
-    errors: list[str] = []
-    mnames = [m.name for m in s.municipality]
-    hospitals = s.hospitals
-    many = isinstance(s.hospital, list)
-    names = [h.name for h in hospitals]
-    if len(set(names)) < len(names):
-        errors.append(f"hospital: duplicate name {sorted(n for n in names if names.count(n) > 1)[0]!r}")
-    shares = {name: 0.0 for name in mnames}
-    for h in hospitals:
-        where = f"hospital.{h.name}" if many else "hospital"
-        if h.beds is None and not h.external:
-            errors.append(f"{where}.beds: required (staffed beds) unless external = true")
-        if many and not h.catchment:
-            errors.append(f"{where}.catchment: required with several hospitals (share of each municipality's "
-                          f"patients, e.g. {{ \"{mnames[0]}\" = 1.0 }})")
-        for mname, share in h.catchment.items():
-            if mname not in shares:
-                errors.append(f"{where}.catchment: unknown municipality {mname!r}{_did_you_mean(mname, mnames)}")
-            elif not 0 <= share <= 1:
-                errors.append(f"{where}.catchment.{mname}: share must be between 0 and 1")
-            else:
-                shares[mname] += share
-    if many or hospitals[0].catchment:
-        for mname, total in shares.items():
-            if abs(total - 1.0) > 1e-6:
-                errors.append(f"hospital: catchment shares of municipality {mname!r} sum to {total:.4f}, not 1 "
-                              f"(give the "
-                              f"part treated outside the health community as an external hospital)")
-    seen: dict[tuple[str, str], str] = {}
-    pnames = [p.name for p in s.pool]
-    if len(set(pnames)) < len(pnames):
-        errors.append(f"pool: duplicate name {sorted(n for n in pnames if pnames.count(n) > 1)[0]!r}")
-    for p in s.pool:
-        for member in p.members:
-            if member not in mnames:
-                errors.append(f"pool.{p.name}.members: {member!r} is not a municipality of the scenario"
-                              f"{_did_you_mean(member, mnames)}")
-            elif (member, p.service) in seen:
-                errors.append(f"pool.{p.name}.members: {member!r} is already in pool {seen[member, p.service]!r} of "
-                              f"service {p.service} (a municipality uses one pool per service)")
-            else:
-                seen[member, p.service] = p.name
-    unit_hours = {name: getattr(s.services, name).capacity_unit == "hours_per_week" for name in SERVICES}
-    for name in SERVICES:
-        cfg = getattr(s.services, name)
-        if cfg.capacity_unit == "hours_per_week" and name != "home_care":
-            errors.append(f"services.{name}.capacity_unit: only home_care can be counted in hours per week")
-        if cfg.capacity_unit == "hours_per_week" and cfg.hours_per_client is None:
-            errors.append(f"services.{name}.hours_per_client: required with capacity_unit = 'hours_per_week'")
-        if cfg.interim is not None and name != "long_term":
-            errors.append(f"services.{name}.interim: only long_term can name an interim service (a patient "
-                          f"discharged to long-term care has no 30-day outcome that the interim stay would move)")
-        elif cfg.interim == name:
-            errors.append(f"services.{name}.interim: a service cannot be its own interim place")
-    for m in s.municipality:
-        for name in SERVICES:
-            key = "home_care_hours_per_week" if unit_hours[name] else _CAPACITY_KEY[name]
-            if name == "home_care":
-                other = _CAPACITY_KEY[name] if unit_hours[name] else "home_care_hours_per_week"
-                if getattr(m, other) is not None:
-                    errors.append(f"municipality.{m.name}.{other}: home care is counted in "
-                                  f"{'hours per week' if unit_hours[name] else 'clients'} here "
-                                  f"(services.home_care.capacity_unit): give {key}")
-            given = getattr(m, key) is not None
-            pool = s.shared_pool(m.name, name)
-            if pool is not None and pool.capacity is not None:
-                if given:
-                    errors.append(f"municipality.{m.name}.{key}: the capacity of shared pool {pool.name!r} is given "
-                                  f"on the pool (give it in one place only)")
-            elif not given:
-                errors.append(f"municipality.{m.name}.{key}: required key is missing"
-                              + (f" (or give the capacity of pool {pool.name!r})" if pool is not None else ""))
-    return errors
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
