@@ -20,9 +20,9 @@ __all__ = ["UsageError", "add_run_options", "executor_options", "add_precision_o
 #: marks a CI limit cut at the range the indicator can take (0, or 1 for shares of events)
 TRUNCATED_MARK = "\u2020"
 
-HEADLINE = ("delayed_days", "delayed_days_per_1000_67plus", "readmission_30d", "bed_occupancy",
-            "corridor_patient_days", "los_mean", "home_days_90", "mortality_30d", "short_term_wait",
-            "delayed_payment_nok")
+HEADLINE = ("delayed_days", "delayed_days_per_1000_67plus", "overliggedogn_per_1000", "andel_med_overliggedogn",
+            "readmission_30d", "bed_occupancy", "corridor_patient_days", "los_mean", "home_days_90", "mortality_30d",
+            "short_term_wait", "delayed_payment_nok")
 
 
 class UsageError(Exception):

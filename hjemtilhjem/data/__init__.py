@@ -45,3 +45,27 @@ def catchments() -> list[dict[str, str]]:
     """Rows of :data:`CATCHMENTS` as strings: ``municipality_number, municipality_name, health_trust,
     health_community, share, source`` (``share`` is a decimal string; a municipality's shares sum to 1)."""
     return _rows(CATCHMENTS)
+
+
+#: age bands of :data:`POPULATION` as (lowest, highest) age
+_BANDS = {"0-17": (0, 17), "18-66": (18, 66), "67-74": (67, 74), "75-79": (75, 79), "80-84": (80, 84),
+          "85-89": (85, 89), "90+": (90, 200)}
+
+
+def national_population(bands: list[str], year: int = 2025) -> list[float] | None:
+    """Norway's population in the scenario's age ``bands`` (e.g. ``["0-66", "67-74", "75-79", "80+"]``): the sum
+    of the shipped bands inside each; ``None`` when a band does not start and end where shipped bands do (the
+    standard population of age-standardised indicators)."""
+    totals = {name: 0 for name in _BANDS}
+    for r in population(year):
+        for name in _BANDS:
+            totals[name] += int(r[name])
+    out = []
+    for band in bands:
+        low = int(band.rstrip("+").split("-")[0])
+        high = 200 if band.endswith("+") else int(band.split("-")[1])
+        inside = [n for n, (a, b) in _BANDS.items() if low <= a and b <= high]
+        if not inside or min(_BANDS[n][0] for n in inside) != low or max(_BANDS[n][1] for n in inside) != high:
+            return None
+        out.append(float(sum(totals[n] for n in inside)))
+    return out

@@ -26,6 +26,7 @@ from ..model.engine import simulate
 from ..model.memory import retain_freed_memory
 from ..outcomes.flows import flows
 from ..outcomes.indicators import context, daily, indicators, stays
+from ..outcomes.official import official
 from ..outcomes.places import by_hospital, by_pool, daily_by_place
 from ..scenario.schema import Scenario
 
@@ -68,6 +69,10 @@ def run_unit(unit: WorkUnit) -> ReplicationOutput:
     ctx = context(unit.scenario)
     st = stays(res.log, ctx.w1)  # shared by indicators and daily series
     ind, by = indicators(res.log, ctx, st)
+    off, off_by = official(res.log, ctx, st)
+    ind.update(off)
+    for name, values in off_by.items():
+        by[name].update(values)
     return ReplicationOutput(scenario=unit.scenario.name, replication=unit.replication, indicators=ind,
                              by_municipality=by, daily={**daily(res.log, ctx, st), **daily_by_place(st, ctx)},
                              patients=res.patients, events=res.events, cpu_seconds=res.cpu_seconds,
