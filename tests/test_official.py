@@ -90,3 +90,18 @@ def test_official_indicators_are_in_every_replication_output() -> None:
     assert "overliggedogn_per_1000" in out.by_municipality["Nordby"]
     # døgn are whole days after the ready day: never more than the delayed days plus one a stay
     assert out.indicators["overliggedogn_per_1000"] > 0
+
+
+def test_a_horizon_of_several_years_reports_each_measured_year() -> None:
+    """by_year holds every indicator per measured year; day totals per year average to the whole horizon's."""
+    from hjemtilhjem.experiment.runner import WorkUnit, run_unit
+
+    s = load_scenario(TINY, ["scenario.horizon_days=730"]).scenario
+    out = run_unit(WorkUnit(s, 1, 7, False))
+    assert list(out.by_year) == ["1", "2"]
+    for key in ("delayed_days", "hospital_bed_days", "corridor_patient_days", "overliggedogn_per_1000"):
+        yearly = [out.by_year[y][key] for y in ("1", "2")]
+        assert np.mean(yearly) == pytest.approx(out.indicators[key], rel=1e-9), key
+    assert out.by_year["1"]["delayed_days"] != out.by_year["2"]["delayed_days"]
+    one_year = run_unit(WorkUnit(load_scenario(TINY, ["scenario.horizon_days=365"]).scenario, 1, 7, False))
+    assert one_year.by_year == {}

@@ -216,3 +216,23 @@ def print_summary(summary: dict[str, Any], keys: tuple[str, ...] = HEADLINE, fil
     if cut:
         print(f"  {TRUNCATED_MARK} 95% CI cut at what the indicator can be (never below 0; a share of patients "
               "never above 1, days at home never above 90)", file=out)
+
+
+#: indicators shown per measured year (a horizon of two years or more), so drift is visible at a glance
+YEARLY = ("delayed_days", "overliggedogn_per_1000", "andel_med_overliggedogn", "bed_occupancy",
+          "corridor_patient_days", "readmission_30d")
+
+
+def print_years(summary: dict[str, Any], keys: tuple[str, ...] = YEARLY, file: Any = None) -> None:
+    """One line per measured year (``by_year`` of ``summary.json``): drift shows as a trend down the column."""
+    years = summary.get("by_year") or {}
+    if not years:
+        return
+    out = file or sys.stdout
+    keys = tuple(k for k in keys if k in next(iter(years.values())))
+    print("  by measured year (mean of the replications; every indicator per year is in summary.json by_year)",
+          file=out)
+    print("  year " + "".join(f"{k:>26s}" for k in keys), file=out)
+    for year, values in years.items():
+        print(f"  {year:>4s} " + "".join(f"{fmt(values[k]['mean']):>26s}" for k in keys), file=out)
+

@@ -15,6 +15,7 @@ from .common import (
     check_output_folder,
     precision_rule,
     print_summary,
+    print_years,
     warn_few_replications,
 )
 
@@ -53,6 +54,8 @@ def main(args: argparse.Namespace) -> int:
             write_run_report(folder, results, lang=args.lang)
 
     folder = results.write(args.out, extra)
-    print_summary(results.summary())
+    summary = results.summary()
+    print_summary(summary)
+    print_years(summary)
     print(f"results: {folder}")
     return 0

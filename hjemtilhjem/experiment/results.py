@@ -141,7 +141,8 @@ class RunResults:
         flows = {k: stat_summary([o.flows[k] for o in self.outputs])["mean"] for k in flow_keys}
         return _clean({"scenario": self.name, "manifest": self.manifest(), "indicators": ind,
                        "by_municipality": by, "by_hospital": self._by_place("by_hospital"),
-                       "by_pool": self._by_place("by_pool"), "parameters": params, "flows": flows})
+                       "by_pool": self._by_place("by_pool"), "by_year": self._by_place("by_year"),
+                       "parameters": params, "flows": flows})
 
     def _by_place(self, attr: str) -> dict[str, dict[str, Any]]:
         """Mean and 95% CI of each indicator of each municipality, hospital or pool (``attr`` of the outputs)."""

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -52,6 +52,7 @@ class ReplicationOutput:
     flows: dict[str, float] = field(default_factory=dict)  # outcomes.flows: yearly counts, readmission curve
     by_hospital: dict[str, dict[str, float]] = field(default_factory=dict)  # outcomes.places
     by_pool: dict[str, dict[str, float]] = field(default_factory=dict)
+    by_year: dict[str, dict[str, float]] = field(default_factory=dict)  # measured year -> indicators
 
 
 @dataclass(frozen=True)
@@ -68,17 +69,37 @@ def run_unit(unit: WorkUnit) -> ReplicationOutput:
     res = simulate(unit.scenario, unit.replication, unit.seed, unit.parameter_uncertainty)
     ctx = context(unit.scenario)
     st = stays(res.log, ctx.w1)  # shared by indicators and daily series
-    ind, by = indicators(res.log, ctx, st)
-    off, off_by = official(res.log, ctx, st)
-    ind.update(off)
-    for name, values in off_by.items():
-        by[name].update(values)
+    ind, by = _all_indicators(res.log, ctx, st)
     return ReplicationOutput(scenario=unit.scenario.name, replication=unit.replication, indicators=ind,
                              by_municipality=by, daily={**daily(res.log, ctx, st), **daily_by_place(st, ctx)},
                              patients=res.patients, events=res.events, cpu_seconds=res.cpu_seconds,
                              log_bytes=res.log.nbytes, parameters=res.parameters,
                              flows=flows(res.log, ctx, [g.name for g in unit.scenario.group]),
-                             by_hospital=by_hospital(st, ctx), by_pool=by_pool(res.log, st, ctx))
+                             by_hospital=by_hospital(st, ctx), by_pool=by_pool(res.log, st, ctx),
+                             by_year=_by_year(res.log, ctx, st))
+
+
+def _all_indicators(log: Any, ctx: Any, st: Any) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """The model's indicators and the official ones, overall and by municipality."""
+    ind, by = indicators(log, ctx, st)
+    off, off_by = official(log, ctx, st)
+    ind.update(off)
+    for name, values in off_by.items():
+        by[name].update(values)
+    return ind, by
+
+
+def _by_year(log: Any, ctx: Any, st: Any) -> dict[str, dict[str, float]]:
+    """Every indicator for each whole measured year, when the horizon holds more than one (so that drift shows):
+    ``{"1": {...}, "2": {...}}``; empty for a horizon under two years."""
+    years = int((ctx.w1 - ctx.w0) // 365.0)
+    if years < 2:
+        return {}
+    out = {}
+    for y in range(years):
+        w0 = ctx.w0 + 365.0 * y
+        out[str(y + 1)] = _all_indicators(log, replace(ctx, w0=w0, w1=w0 + 365.0), st)[0]
+    return out
 
 
 Progress = Callable[[int], None]
