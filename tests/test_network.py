@@ -240,3 +240,32 @@ def test_a_shared_kad_and_a_split_municipality_are_scenario_edits_only() -> None
     assert {names[m] for m in kad.members} == {"Tønsberg", "Færder", "Holmestrand"}
     assert net.hospitals_of(names.index("Holmestrand")) == [(0, 0.592008), (1, 0.407992)]
     assert net.pools[net.pool_of[names.index("Larvik")][Place.KAD]].members == (names.index("Larvik"),)
+
+
+def test_offered_load_of_a_pool_from_the_scenario_alone() -> None:
+    """2 arrivals a day, all to 10 short-term places for 4 days: rho = 0.8; with readmission p = 0.5 the
+    pathway brings 1 / (1 - p) episodes per first arrival: rho = 1.6."""
+    from hjemtilhjem.model.load import offered_loads
+
+    loads = {pl.pool: pl for pl in offered_loads(Scenario.model_validate(theory_dict()))}
+    assert loads["Testby short_term"].load == pytest.approx(0.8)
+    assert loads["Testby short_term"].requests_per_year == pytest.approx(2.0 * 365)
+    d = theory_dict(readmission_30d=0.5)
+    assert {pl.pool: pl.load for pl in offered_loads(Scenario.model_validate(d))}["Testby short_term"] == \
+        pytest.approx(1.6)
+    d["municipality"][0]["short_term_beds"] = 0
+    assert {pl.pool: pl.load for pl in offered_loads(Scenario.model_validate(d))}["Testby short_term"] == math.inf
+
+
+def test_validate_prints_offered_loads_and_warns_at_one_or_more(tmp_path: Path, capsys) -> None:
+    import tomli_w
+
+    path = tmp_path / "loaded.toml"
+    d = theory_dict(readmission_30d=0.5)
+    path.write_text(tomli_w.dumps(d), encoding="utf-8")
+    from hjemtilhjem.cli import validate
+
+    assert validate.main(__import__("argparse").Namespace(scenarios=[str(path)], overrides=[])) == 0
+    out, err = capsys.readouterr()
+    assert "offered load  Testby: kad 0.00  short_term 1.60!  rehab 0.00  long_term 0.00  home_care 0.00" in out
+    assert "Testby short_term: offered load 1.60 >= 1" in err and "grows without bound" in err

@@ -1,7 +1,9 @@
 """``hjemtilhjem validate FILE.toml ...``: check scenario and targets files, report every error at once.
 
 A targets file (``[[target]]`` entries and no ``[scenario]``, as read by ``calibrate``) is validated as
-one, so ``hjemtilhjem validate scenarios/vestfold/*.toml`` checks a whole folder.
+one, so ``hjemtilhjem validate scenarios/vestfold/*.toml`` checks a whole folder. For a scenario, each pool's
+offered load (:mod:`hjemtilhjem.model.load`) is printed, and a pool whose queue is offered its capacity or more
+gets a warning: nothing in the model takes people out of a queue yet, so that queue grows without bound.
 """
 
 from __future__ import annotations
@@ -36,8 +38,26 @@ def is_targets_file(path: str | Path) -> bool:
     return "target" in data and "scenario" not in data and "extends" not in data
 
 
+def _loads(scenario: object) -> tuple[list[str], list[str]]:
+    """Lines of offered loads (one per municipality's own pools, one per shared pool) and warnings."""
+    from ..model.load import offered_loads
+
+    lines: dict[str, list[str]] = {}
+    warnings = []
+    for pl in offered_loads(scenario):  # type: ignore[arg-type]
+        owner = pl.members[0] if pl.pool.endswith(f" {pl.service}") and len(pl.members) == 1 else pl.pool
+        mark = "!" if pl.load >= 1.0 and pl.service != "kad" else ""
+        lines.setdefault(owner, []).append(f"{pl.service} {pl.load:.2f}{mark}")
+        if mark:
+            warnings.append(f"hjemtilhjem: warning: {pl.pool}: offered load {pl.load:.2f} >= 1 "
+                            f"({pl.requests_per_year:,.0f} requests a year x {pl.mean_stay_days:g} days for "
+                            f"{pl.capacity:g} places) and nobody leaves its queue: it grows without bound")
+    return [f"  offered load  {owner}: " + "  ".join(items) for owner, items in lines.items()], warnings
+
+
 def _check(path: str, overrides: list[str]) -> str:
-    """The ``ok`` line of one file; raises :class:`ScenarioError` with its problems."""
+    """The ``ok`` line of one file (and a scenario's offered loads); raises :class:`ScenarioError` with its
+    problems."""
     if is_targets_file(path):
         from ..experiment.calibrate import load_targets  # only when a targets file is given
 
@@ -45,7 +65,10 @@ def _check(path: str, overrides: list[str]) -> str:
         n = len(targets.target)
         return f"{path}: ok (targets: {n} target{'s' if n != 1 else ''})"
     ls = load_scenario(path, overrides)
-    return f"{path}: ok ({ls.scenario.name}; sha256 {ls.sha256[:12]})"
+    lines, warnings = _loads(ls.scenario)
+    for w in warnings:
+        print(w, file=sys.stderr)
+    return "\n".join([f"{path}: ok ({ls.scenario.name}; sha256 {ls.sha256[:12]})", *lines])
 
 
 def main(args: argparse.Namespace) -> int:

@@ -1,0 +1,74 @@
+"""Offered load of each pool, from the scenario alone (before any simulation).
+
+The load of a pool is the places its requests would keep busy on average, over the places it has:
+``rho = requests per day x mean stay / places`` (for home care in hours: x mean hours per client / hours). At
+``rho >= 1`` the queue grows without bound unless people leave it (a pool nobody asks for has load 0, also with
+no places). Requests come from the hospital pathway
+(acute events x the share admitted x the share discharged alive to the service, with the readmission loop) and
+from home (``other_requests_per_1000_80plus_year``); the KAD pool is asked by the acute events triaged to KAD.
+An estimate of the base scenario: seasonality averages out over a year; interventions' effects on admissions
+are left out, their capacity changes from day 0 are counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..eventlog import SERVICES
+from ..scenario.calendar import age_low, population_by_band
+from ..scenario.schema import Scenario
+from .network import compile_network
+
+__all__ = ["PoolLoad", "offered_loads"]
+
+
+@dataclass(frozen=True)
+class PoolLoad:
+    pool: str
+    service: str
+    members: tuple[str, ...]
+    capacity: float  #: places (or hours per week)
+    requests_per_year: float  #: from the hospital pathway and from home
+    mean_stay_days: float
+    load: float  #: offered load rho (inf with no places)
+
+
+def offered_loads(s: Scenario) -> list[PoolLoad]:
+    """The offered load of every pool of scenario ``s``."""
+    net = compile_network(s)
+    pop = population_by_band(s)
+    old = [i for i, b in enumerate(s.bands) if age_low(b) >= 80]
+    tr = s.triage
+    requests = [0.0] * net.n_pools
+    for mi in range(len(s.municipality)):
+        pop80 = float(pop[mi, old].sum())
+        for g in s.group:
+            events = sum(pop[mi, bi] * g.share.get(b, 0.0) * g.rate_for(b)
+                         for bi, b in enumerate(s.bands)) / 1000.0
+            kad = tr.kad_share if g.kad_eligible else 0.0
+            requests[net.pool_of[mi][0]] += events * kad
+            admitted = events * (1.0 - tr.home_share - kad * (1.0 - tr.kad_transfer_to_hospital))
+            alive = 1.0 - g.death_in_hospital
+            # every live discharge not to long-term care can come back: episodes per first admission
+            back = g.readmission_30d * alive * (1.0 - g.discharge_to.get("long_term", 0.0))
+            episodes = admitted / (1.0 - min(back, 0.999))
+            for si, name in enumerate(SERVICES):
+                if name != "kad":
+                    requests[net.pool_of[mi][si]] += episodes * alive * g.discharge_to.get(name, 0.0)
+        for si, name in enumerate(SERVICES):
+            requests[net.pool_of[mi][si]] += getattr(s.services, name).other_requests_per_1000_80plus_year \
+                * pop80 / 1000.0
+    capacity = [p.capacity for p in net.pools]
+    for day, changed, delta in net.capacity_changes:
+        if day <= 0:
+            capacity[changed] = max(capacity[changed] + delta, 0)
+    out = []
+    for p, pool in enumerate(net.pools):
+        cfg = getattr(s.services, pool.service_name)
+        stay = float(cfg.stay_days.mean)
+        need = float(cfg.hours_per_client.mean) if pool.by_hours and cfg.hours_per_client is not None else 1.0
+        busy = requests[p] / 365.0 * stay * need
+        out.append(PoolLoad(pool.name, pool.service_name, tuple(net.municipalities[m] for m in pool.members),
+                            capacity[p], requests[p], stay,
+                            busy / capacity[p] if capacity[p] > 0 else (float("inf") if busy > 0 else 0.0)))
+    return out
