@@ -24,6 +24,7 @@ from .intervals import (
     _key,
     _overlap_each,
     daily_mean,
+    hospital_part,
     overlap_total,
     select,
     stays,
@@ -337,7 +338,7 @@ def _match_times(log: LogArrays, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _inside(hosp: Intervals, ctx: Context) -> Intervals:
     """Hospital stays in the health community's own hospitals (all of them when none is external)."""
     inside = ctx.internal
-    return hosp if inside.all() else select(hosp, inside[hosp.hospital])
+    return hosp if inside.all() else select(hosp, inside[np.maximum(hosp.hospital, 0)])
 
 
 def corridor_by_hospital(hosp: Intervals, ctx: Context, a: float, b: float) -> tuple[list[float], list[np.ndarray]]:
@@ -348,7 +349,7 @@ def corridor_by_hospital(hosp: Intervals, ctx: Context, a: float, b: float) -> t
         return [total], [per_day]
     totals, days = [], []
     for h in np.flatnonzero(ctx.internal):
-        total, per_day = _excess(select(hosp, hosp.hospital == h), beds[h], a, b)
+        total, per_day = _excess(hospital_part(hosp, int(h)), beds[h], a, b)
         totals.append(total)
         days.append(per_day)
     return totals, days

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..eventlog import SERVICES, Kind, LogArrays, Place
 
-__all__ = ["Intervals", "stays", "select", "overlap_total", "daily_mean"]
+__all__ = ["Intervals", "stays", "select", "hospital_part", "overlap_total", "daily_mean"]
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def stays(log: LogArrays, run_end: float) -> dict[str, Intervals]:
     """Hospital stays, delayed (utskrivningsklar) periods, KAD stays and municipal stays by service."""
     k = log.kind
     out = {
-        "hospital": _pair(k == Kind.HOSP_ADMIT, k == Kind.HOSP_LEAVE, log, run_end),
+        "hospital": _by_hospital_order(_pair(k == Kind.HOSP_ADMIT, k == Kind.HOSP_LEAVE, log, run_end)),
         "ready": _pair(k == Kind.READY, (k == Kind.HOSP_LEAVE) & (log.extra != Place.DEAD), log, run_end),
         "kad": _pair(k == Kind.KAD_ADMIT, k == Kind.KAD_LEAVE, log, run_end),
     }
@@ -152,6 +152,20 @@ def _excess(iv: Intervals, beds: np.ndarray, a: float, b: float) -> tuple[float,
     per_day = np.bincount(day, weights=over * seg, minlength=n_days)
     inside = np.clip(np.minimum(pts[1:], b) - np.maximum(left, a), 0.0, None)
     return float((over * inside).sum()), per_day
+
+
+def _by_hospital_order(iv: Intervals) -> Intervals:
+    """Hospital stays grouped by hospital (in log order within each), so that :func:`hospital_part` is a view."""
+    if len(iv.hospital) == 0 or (iv.hospital[0] == iv.hospital).all():
+        return iv
+    order = np.argsort(iv.hospital, kind="stable")
+    return Intervals(**{f: getattr(iv, f)[order] for f in Intervals.__dataclass_fields__})
+
+
+def hospital_part(hosp: Intervals, h: int) -> Intervals:
+    """The stays of hospital ``h`` among hospital stays grouped by hospital (``stays()["hospital"]``): views."""
+    lo, hi = np.searchsorted(hosp.hospital, [h, h + 1])
+    return Intervals(**{f: getattr(hosp, f)[lo:hi] for f in Intervals.__dataclass_fields__})
 
 
 def select(iv: Intervals, mask: np.ndarray) -> Intervals:

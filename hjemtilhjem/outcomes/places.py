@@ -10,7 +10,7 @@ import numpy as np
 
 from ..eventlog import SERVICES, Kind, LogArrays, Place
 from .indicators import Context, corridor_by_hospital
-from .intervals import Intervals, _first_by_row, _same_extra, daily_mean, overlap_total, select
+from .intervals import Intervals, _first_by_row, _overlap_each, _same_extra, daily_mean, hospital_part, select
 
 __all__ = ["by_hospital", "by_pool", "daily_by_place"]
 
@@ -27,16 +27,19 @@ def by_hospital(st: dict[str, Intervals], ctx: Context) -> dict[str, dict[str, f
     corridor = dict(zip(np.flatnonzero(ctx.internal).tolist(), corridor_by_hospital(hosp, ctx, w0, w1)[0],
                         strict=True))
     d0, d1 = int(np.floor(w0)), int(np.ceil(w1))
+    n_h = len(ctx.hospitals)
+    adm = (hosp.start >= w0) & (hosp.start < w1)
+    admissions = np.bincount(hosp.hospital[adm], minlength=n_h) / yrs
+    bed_days = np.bincount(hosp.hospital, weights=_overlap_each(hosp.start, hosp.end, w0, w1), minlength=n_h) / yrs
+    waited = ready.hospital >= 0
+    delayed = np.bincount(ready.hospital[waited], weights=_overlap_each(ready.start, ready.end, w0, w1)[waited],
+                          minlength=n_h) / yrs
     out: dict[str, dict[str, float]] = {}
     for h, name in enumerate(ctx.hospitals):
-        mine = select(hosp, hosp.hospital == h)
-        waits = select(ready, ready.hospital == h)
-        adm = (mine.start >= w0) & (mine.start < w1)
-        bed_days = overlap_total(mine.start, mine.end, w0, w1)
-        row = {"admissions": float(adm.sum()) / yrs, "hospital_bed_days": bed_days / yrs,
-               "delayed_days": overlap_total(waits.start, waits.end, w0, w1) / yrs}
+        row = {"admissions": float(admissions[h]), "hospital_bed_days": float(bed_days[h]),
+               "delayed_days": float(delayed[h])}
         if not ctx.hospital_external[h]:
-            occ = daily_mean(mine, len(beds[h]) - 1)
+            occ = daily_mean(hospital_part(hosp, h), len(beds[h]) - 1)
             row["bed_occupancy"] = float(np.mean(occ[d0:d1] / beds[h][d0:d1]))
             row["corridor_patient_days"] = corridor[h] / yrs
         out[name] = row
@@ -104,10 +107,10 @@ def daily_by_place(st: dict[str, Intervals], ctx: Context) -> dict[str, np.ndarr
         _, corridor = corridor_by_hospital(hosp, ctx, 0.0, ctx.w1)
         for j, h in enumerate(np.flatnonzero(ctx.internal).tolist()):
             name = ctx.hospitals[h]
-            out[f"hospital_occupancy:{name}"] = daily_mean(select(hosp, hosp.hospital == h), n_days)
+            out[f"hospital_occupancy:{name}"] = daily_mean(hospital_part(hosp, h), n_days)
             out[f"corridor_patients:{name}"] = corridor[j]
         for h in np.flatnonzero(~ctx.internal).tolist():
-            out[f"hospital_occupancy:{ctx.hospitals[h]}"] = daily_mean(select(hosp, hosp.hospital == h), n_days)
+            out[f"hospital_occupancy:{ctx.hospitals[h]}"] = daily_mean(hospital_part(hosp, h), n_days)
     members = np.bincount(ctx.pool_of.ravel(), minlength=len(ctx.pool_names))
     for p in np.flatnonzero(members > 1).tolist():
         si = ctx.pool_service[p]
