@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..eventlog import BACKGROUND_GROUP, SERVICES, Kind, Place
-from ..scenario.calendar import age_low, population_by_band
+from ..scenario.calendar import age_low, population_by_band, working_days
 from ..scenario.schema import Scenario
 from .draws import DEST, EID, HOSP, HOURS, MUNI, STAY, Rec, background_record
 from .network import Network
@@ -80,6 +80,11 @@ class Places:
         self.priority = [cfg.hospital_priority for cfg in self.service_cfg]
         self.ends_in_death = [cfg.ends_in_death for cfg in self.service_cfg]
         self.planning_delay = self.scenario.discharge.planning_delay_days
+        # receiving on working days only (services.<x>.receives_on = "weekdays"): the calendar of the run
+        self.weekdays_only = [cfg.receives_on == "weekdays" for cfg in self.service_cfg]
+        self.working = working_days(self.scenario).tolist() if any(self.weekdays_only) else []
+        hours = self.scenario.calendar.receiving_hours
+        self.receiving_hours = (hours[0] / 24.0, hours[1] / 24.0)
         # interim[service] = the service whose free place a hospital patient waiting for it may take, or -1
         self.interim = [-1 if cfg.interim is None else SERVICES.index(cfg.interim) for cfg in self.service_cfg]
         self._in_interim: dict[int, int] = {}  # episode row -> interim pool, while waiting there
@@ -109,11 +114,7 @@ class Places:
             return
         self.used[pool] += need
         self._in_interim[rec[EID]] = pool
-        delay = self.planning_delay + self._effect(rec, self.env._now).delay_delta
-        if delay > 0:
-            self._at(delay, self._leave_to_interim, rec)
-        else:
-            self._leave_to_interim(rec)
+        self._discharge(pool, rec, self._leave_to_interim)
 
     def _leave_to_interim(self, rec: Rec) -> None:
         """Leave hospital for the interim place (unless the destination's place came first)."""
@@ -145,11 +146,30 @@ class Places:
         if self._in_interim and rec[EID] in self._in_interim and self._end_interim(rec):
             self._start_service(pool, rec)  # from the interim place: no planning delay, already out of hospital
             return
-        delay = self.planning_delay + self._effect(rec, self.env._now).delay_delta
+        self._discharge(pool, rec, self._leave)
+
+    def _discharge(self, pool: int, rec: Rec, leave: Callable[[Rec], None]) -> None:
+        """``leave(rec)`` after the planning delay, when the pool's service next receives (working days)."""
+        now = self.env._now
+        delay = self.planning_delay + self._effect(rec, now).delay_delta
+        if self.weekdays_only[self.pool_service[pool]]:
+            delay = self._receiving(now + max(delay, 0.0)) - now
         if delay > 0:
-            self._at(delay, self._leave, rec)
+            self._at(delay, leave, rec)
         else:
-            self._leave(rec)
+            leave(rec)
+
+    def _receiving(self, t: float) -> float:
+        """The first time at or after ``t`` in the receiving hours of a working day (the end of the run if none)."""
+        day = int(t)
+        start, end = self.receiving_hours
+        working = self.working
+        if day < len(working) and working[day] and t - day < end:
+            return max(t, day + start)
+        day += 1
+        while day < len(working) and not working[day]:
+            day += 1
+        return day + start if day < len(working) else self.until
 
     def _release(self, pool: int, amount: float = 1) -> None:
         self.used[pool] -= amount

@@ -9,7 +9,7 @@ import numpy as np
 from ..eventlog import SERVICES
 from .schema import MONTHS, SERVICE_OF_CAPACITY, Hospital, Scenario
 
-__all__ = ["run_days", "season_by_day", "beds_by_day", "population_by_band", "capacity_changes"]
+__all__ = ["run_days", "season_by_day", "beds_by_day", "population_by_band", "capacity_changes", "working_days"]
 
 
 def run_days(s: Scenario) -> int:
@@ -86,3 +86,14 @@ def capacity_changes(s: Scenario) -> list[tuple[float, int, int, int]]:
 def age_low(band: str) -> int:
     """Lowest age in an age band ("67-79" -> 67, "80+" -> 80)."""
     return int(band.rstrip("+").split("-")[0])
+
+
+def working_days(s: Scenario) -> np.ndarray:
+    """For each simulated day: a working day (Monday to Friday and not a public holiday of ``[calendar]``)."""
+    dates = _dates(s)
+    off: set[dt.date] = set()
+    if s.calendar.holidays == "norway":
+        import holidays  # a maintained calendar of public holidays, Easter-dependent ones computed
+
+        off = set(holidays.country_holidays("NO", years=sorted({d.year for d in dates})))
+    return np.array([d.weekday() < 5 and d not in off for d in dates], dtype=bool)

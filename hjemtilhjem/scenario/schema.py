@@ -146,7 +146,27 @@ class Service(_Strict):
     )
     hospital_priority: bool = Field(True, description="patients waiting in hospital are served first")
     ends_in_death: bool = Field(False, description="a stay ends with the resident's death (long-term care)")
+    receives_on: Literal["all", "weekdays"] = Field(
+        "all", description="when a place takes a patient from hospital: any time, or on working days within "
+                           "[calendar] receiving_hours (weekends and public holidays wait for the next working day)")
     source: str = ""
+
+
+class Calendar(_Strict):
+    """Working days of the simulated dates: weekends, and Norway's public holidays (Easter-dependent ones too)."""
+
+    holidays: Literal["norway", "none"] = Field("norway", description="public holidays of Norway, or none")
+    receiving_hours: tuple[float, float] = Field(
+        (8.0, 15.0), strict=False, description="hours of a working day in which a place that receives on "
+                                               "weekdays takes a patient from hospital: [from, to)")
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _hours(self) -> Calendar:
+        a, b = self.receiving_hours
+        if not 0 <= a < b <= 24:
+            raise ValueError("receiving_hours must be [from, to) with 0 <= from < to <= 24")
+        return self
 
 
 class Services(_Strict):
@@ -318,6 +338,7 @@ class Scenario(_Strict):
     hospital: Hospital | list[Hospital] = Field(description="one [hospital] table or several [[hospital]]")
     triage: Triage = Field(default_factory=Triage)
     discharge: Discharge = Field(default_factory=Discharge)
+    calendar: Calendar = Field(default_factory=Calendar)
     services: Services
     municipality: list[Municipality] = Field(min_length=1)
     pool: list[Pool] = Field(default_factory=list, description="places shared by several municipalities")
