@@ -49,7 +49,11 @@ def _comparison_folder(root: Path) -> Path:
     for r in results[1:]:
         diffs[r.name] = {k: paired_difference(ref.values(k), r.values(k), BETTER.get(k, 0))
                          for k in ref.outputs[0].indicators}
-    doc = {"reference": ref.name, "scenarios": [r.name for r in results], "differences": diffs}
+    by_m = {r.name: {m: {k: paired_difference(ref.municipality_values(m, k), r.municipality_values(m, k),
+                                              BETTER.get(k, 0)) for k in ind}
+                     for m, ind in ref.outputs[0].by_municipality.items()} for r in results[1:]}
+    doc = {"reference": ref.name, "scenarios": [r.name for r in results], "differences": diffs,
+           "by_municipality": by_m}
     text = json.dumps(doc, ensure_ascii=False).replace("NaN", "null")
     (folder / "comparison.json").write_text(text, encoding="utf-8")
     return folder
@@ -195,7 +199,7 @@ def test_comparison_report(compare_folder: Path) -> None:
     html = (compare_folder / "report.html").read_text(encoding="utf-8")
     md = (compare_folder / "report.md").read_text(encoding="utf-8")
     _check_self_contained(html)
-    for name in ("differences", *RUN_FIGURES):
+    for name in ("differences", "municipality_differences", "cost_differences", *RUN_FIGURES):
         assert f'id="fig-{name}"' in html
         assert (compare_folder / "figures" / f"{name}.png").is_file()
     assert "Liten test" in html and "Trygg utskrivning" in html

@@ -13,6 +13,7 @@ from ..experiment.stats import MIN_REPLICATIONS_FOR_CI, few_replications
 from ..outcomes.labels import BETTER, label
 from ..scenario.calendar import age_low
 from .data import ReportData, ScenarioData
+from .interventions import short_effects
 from .numbers import (
     CUT,
     NBSP,
@@ -322,26 +323,10 @@ def _sum_capacity(r: dict[str, Any], key: str) -> int:
     return int(sum(m.get(key, 0) for m in r.get("municipality", [])))
 
 
-def _effects_text(iv: dict[str, Any], lang: str) -> str:
-    eff = iv.get("effects", {})
-    names = {"admission_rate_mult": ("innleggelsesrate ×", "admission rate ×"),
-             "kad_diversion_share": ("andel til KAD +", "share to KAD +"),
-             "los_mult": ("liggetid ×", "length of stay ×"), "los_delta_days": ("liggetid + dager", "LOS + days"),
-             "readmission_rr": ("relativ risiko for reinnleggelse", "readmission relative risk"),
-             "discharge_delay_delta_days": ("utskrivningsforsinkelse + dager", "discharge delay + days"),
-             "hospital_beds_delta": ("sykehussenger +", "hospital beds +")}
-    parts = []
-    for k, v in eff.items():
-        if k == "capacity_delta":
-            parts += [f"{c} +{n}" for c, n in v.items()]
-            continue
-        nm = names.get(k, (k, k))[0 if lang == "nb" else 1]
-        if isinstance(v, dict):
-            lo, hi = v.get("ci95", [None, None])
-            parts.append(f"{nm} {number(v.get('mean'), lang)} ({_ci_text(lang)} {number(lo, lang)}–{number(hi, lang)})")
-        else:
-            parts.append(f"{nm} {number(v, lang)}")
-    return ", ".join(parts)
+def _iv_summary(data: ReportData, lang: str) -> str:
+    """"Trygg utskrivning: Trygg utskrivning (variant «base»): ..." for each scenario with interventions."""
+    return "; ".join(f"{sd.name}: {short_effects(sd, lang)}" for sd in data.scenarios
+                     if any(iv.get("enabled", True) for iv in sd.resolved.get("intervention", []) or []))
 
 
 def stress(data: ReportData, lang: str = "nb") -> list[tuple[str, str]]:
@@ -388,8 +373,7 @@ def stress(data: ReportData, lang: str = "nb") -> list[tuple[str, str]]:
                + ("Tiltakseffekter trekkes per replikasjon fra sin usikkerhetsfordeling. "
                   if m.get("parameter_uncertainty") else "Tiltakseffekter er satt til punktestimatet. "))
         if ivs:
-            exp += "Tiltak: " + "; ".join(f"{iv.get('label') or iv.get('name')}: {_effects_text(iv, lang)}"
-                                          for iv in ivs) + "."
+            exp += "Tiltak per scenario (se «Hva som ble sammenlignet»): " + _iv_summary(data, lang) + "."
         out.append(("4. Eksperimenter", exp))
         out.append(("5. Implementering", (
             f"hjemtilhjem {m.get('model_version')} (Python {m.get('python')}, SimPy {m.get('simpy')}), diskret "
@@ -423,8 +407,7 @@ def stress(data: ReportData, lang: str = "nb") -> list[tuple[str, str]]:
                + ("Intervention effects are drawn per replication from their uncertainty distribution. "
                   if m.get("parameter_uncertainty") else "Intervention effects are set to their point estimate. "))
         if ivs:
-            exp += "Interventions: " + "; ".join(f"{iv.get('label') or iv.get('name')}: {_effects_text(iv, lang)}"
-                                                 for iv in ivs) + "."
+            exp += "Interventions by scenario (see “What was compared”): " + _iv_summary(data, lang) + "."
         out.append(("4. Experimentation", exp))
         out.append(("5. Implementation", (
             f"hjemtilhjem {m.get('model_version')} (Python {m.get('python')}, SimPy {m.get('simpy')}), discrete-event "

@@ -24,23 +24,31 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import dates as mdates  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from ..experiment.stats import summary as stat_summary  # noqa: E402
 from ..outcomes.labels import BETTER, label  # noqa: E402
 from .data import ReportData, ScenarioData  # noqa: E402
+from .flows import _flows  # noqa: E402
 from .numbers import ci as fmt_ci  # noqa: E402
 from .numbers import number, value, with_unit  # noqa: E402
+from .paired import cost_differences, municipality_differences  # noqa: E402
+from .plotting import (  # noqa: E402
+    COLORS,
+    MAX_COST_MUNICIPALITIES,
+    MAX_MUNICIPALITIES,
+    PAYMENT_HATCH,
+    _color,
+    _finite,
+    _mean,
+    _num_formatter,
+    _top,
+)
 from .texts import text  # noqa: E402
 
 __all__ = ["ReportFigure", "make_figures", "FOREST_KEYS", "COLORS", "atomic_write"]
 
-#: Okabe-Ito colours (readable for colour-blind readers and in grey print)
-COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-PAYMENT_HATCH = "////"
-#: municipalities shown in the figures (the tables show all)
-MAX_MUNICIPALITIES = 25
-MAX_COST_MUNICIPALITIES = 12
 
 #: indicators in the forest plot of differences (those without a relative change are left out)
 FOREST_KEYS = ("delayed_days", "corridor_patient_days", "bed_occupancy", "los_mean", "admissions",
@@ -122,26 +130,9 @@ def _save(fig: Figure, folder: Path, stem: str, name: str, title: str) -> str:
     return _inline_svg(svg.getvalue(), name, title)
 
 
-def _num_formatter(lang: str, scale: float = 1.0) -> FuncFormatter:
-    def f(x: float, _pos: int | None = None) -> str:
-        v = x * scale
-        digits = 0 if abs(v - round(v)) < 1e-9 else 1
-        return number(v, lang, digits)
-
-    return FuncFormatter(f)
-
-
-def _title(fig: Figure, title: str) -> None:
-    fig.suptitle(title, x=0.01, y=0.995, ha="left", va="top", fontsize=11.5, fontweight="bold")
-
-
 def _dates(iso: list[str]) -> list[float]:
     """ISO dates as matplotlib date numbers."""
     return [float(mdates.date2num(dt.date.fromisoformat(x))) for x in iso]
-
-
-def _color(i: int) -> str:
-    return COLORS[i % len(COLORS)]
 
 
 # ----------------------------------------------------------------------------------------- occupancy
@@ -223,6 +214,7 @@ def _delayed_by_municipality(data: ReportData, lang: str) -> tuple[Figure, str, 
     munis, note = _top(data, munis, key, MAX_MUNICIPALITIES, lang)
     cats = [*munis, text("report.all_municipalities", lang)]
     n_s = len(data.scenarios)
+    paired = bool(data.comparison and data.comparison.get("by_municipality")) and n_s > 1
     fig, ax = plt.subplots(figsize=(9.0, 1.0 + 0.42 * len(cats) * max(1, n_s) ** 0.6 + 0.4), layout="constrained")
     height = 0.8 / n_s
     for i, s in enumerate(data.scenarios):
@@ -241,11 +233,13 @@ def _delayed_by_municipality(data: ReportData, lang: str) -> tuple[Figure, str, 
         err = [[0 if (v is None or lo is None) else max(v - lo, 0) for v, lo in zip(means, los, strict=False)],
                [0 if (v is None or hi is None) else max(hi - v, 0) for v, hi in zip(means, his, strict=False)]]
         ax.barh(y, mv, height=height * 0.92, color=_color(i), label=s.name, zorder=2)
-        ax.errorbar(mv, y, xerr=err, fmt="none", ecolor="#333333", elinewidth=1, capsize=2.5, zorder=3)
+        if not paired:  # a comparison shows the paired differences in their own figure instead
+            ax.errorbar(mv, y, xerr=err, fmt="none", ecolor="#333333", elinewidth=1, capsize=2.5, zorder=3)
         for yy, v, hi in zip(y, means, his, strict=False):
             if v is not None and not math.isnan(v):
-                ax.text(max(v, hi if hi is not None else v) * 1.0 + 0.01 * max(filter(None, his), default=1), yy,
-                        f" {number(v, lang)}", va="center", fontsize=8, color="#333333")
+                end = v if paired else max(v, hi if hi is not None else v)
+                ax.annotate(number(v, lang), (end, yy), xytext=(3, 0), textcoords="offset points", va="center",
+                            fontsize=8, color="#333333")
     ax.set_yticks(range(len(cats)))
     ax.set_yticklabels(cats[::-1])
     ax.get_yticklabels()[0].set_fontweight("bold")
@@ -257,13 +251,21 @@ def _delayed_by_municipality(data: ReportData, lang: str) -> tuple[Figure, str, 
     ax.set_xlabel("døgn per 1000 innbyggere 67+ per år" if lang == "nb" else "days per 1000 inhabitants 67+ per year")
     if n_s > 1:
         handles, labels_ = ax.get_legend_handles_labels()
-        ax.legend(handles, labels_, loc="lower right")
+        fig.legend(handles, labels_, loc="outside lower center", ncol=min(n_s, 4), fontsize=8.5)
+    if paired:
+        ax.set_xlim(0, ax.get_xlim()[1] * 1.06)
     if lang == "nb":
         cap = ("Liggedøgn for utskrivningsklare pasienter per 1000 innbyggere 67 år og eldre per år, per kommune "
-               "og samlet, med 95 % konfidensintervall (streker). Kommunen betaler for hvert slikt døgn.")
+               "og samlet" + (". Kommunen betaler for hvert slikt døgn. Forskjellene fra referansen med parvise "
+                              "95 % konfidensintervaller står i figuren over endring per kommune; hvert scenarios "
+                              "eget intervall står i tabellen per kommune." if paired else
+                              ", med 95 % konfidensintervall (streker). Kommunen betaler for hvert slikt døgn."))
     else:
-        cap = ("Delayed-discharge days per 1000 inhabitants aged 67+ per year, by municipality and overall, with 95% "
-               "confidence intervals (whiskers). The municipality pays for each such day.")
+        cap = ("Delayed-discharge days per 1000 inhabitants aged 67+ per year, by municipality and overall"
+               + (". The municipality pays for each such day. The differences from the reference with paired 95% "
+                  "confidence intervals are in the figure of the change by municipality; each scenario's own "
+                  "interval is in the table by municipality." if paired else
+                  ", with 95% confidence intervals (whiskers). The municipality pays for each such day."))
     return fig, title, cap + note
 
 
@@ -322,204 +324,104 @@ def _forest(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
     return fig, title, cap
 
 
-def _top(data: ReportData, munis: list[str], key: str, limit: int, lang: str) -> tuple[list[str], str]:
-    """At most ``limit`` municipalities, the highest by ``key`` in the reference, and a caption note."""
-    if len(munis) <= limit:
-        return munis, ""
-    ref = data.reference
-    top = sorted(munis, key=lambda m: -_mean(ref, key, m))[:limit]
-    keep = [m for m in munis if m in top]
-    if lang == "nb":
-        return keep, (f" Figuren viser de {limit} av {len(munis)} kommuner med høyest verdi i {ref.name}; "
-                      "tabellen per kommune viser alle.")
-    return keep, (f" The figure shows the {limit} of {len(munis)} municipalities with the highest value in {ref.name}; "
-                  "the table by municipality shows all.")
-
-
-def _finite(x: object) -> bool:
-    return isinstance(x, (int, float)) and math.isfinite(x)
-
-
 # ----------------------------------------------------------------------------------------- costs
-def _mean(s: ScenarioData, key: str, municipality: str | None = None) -> float:
-    e = (s.by_municipality.get(municipality, {}) if municipality else s.indicators).get(key, {})
-    v = e.get("mean")
-    return float(v) if _finite(v) else 0.0
+def _total_ci(s: ScenarioData, keys: tuple[str, ...]) -> tuple[float, float] | None:
+    """95% CI of the mean of a sum of indicators, from the per-replication values."""
+    vals = [sum(float(r[k]) for k in keys) for r in s.replications
+            if all(_finite(r.get(k)) for k in keys)]
+    if len(vals) < 2:
+        return None
+    lo, hi = stat_summary(vals)["ci95"]  # type: ignore[misc]
+    return float(lo), float(hi)
 
 
 def _costs(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
+    """Yearly costs by payer on one scale: horizontal bars (one row per scenario and payer), the delayed-day
+    payment hatched (paid by a municipality, received by the hospital), 95% CI of each total, its value beside it."""
     ref = data.reference
     if "cost_hospital_nok" not in ref.indicators:
         return None
     munis, note = _top(data, data.municipalities, "cost_municipal_nok", MAX_COST_MUNICIPALITIES, lang)
     has_iv = any(_mean(s, "cost_intervention_nok") > 0 for s in data.scenarios)
-    right_cats = [*munis] + ([text("payer.intervention", lang)] if has_iv else [])
-    fig, axes = plt.subplots(2, 2, figsize=(9.0, 6.4), sharex="col",
-                             gridspec_kw={"width_ratios": [1.3, max(len(right_cats), 1)], "height_ratios": [2.2, 1]})
-    (ax0, ax1), (bx0, bx1) = axes
+    cats = [text("payer.hospital", lang), *munis] + ([text("payer.intervention", lang)] if has_iv else [])
     n_s = len(data.scenarios)
-    width = 0.8 / n_s
+    fig, ax = plt.subplots(figsize=(9.0, 1.6 + len(cats) * (0.2 * n_s + 0.25)), layout="constrained")
+    height = 0.8 / n_s
+    right = 0.0
     for i, s in enumerate(data.scenarios):
         c = _color(i)
-        off = (i - (n_s - 1) / 2) * width
-        net = _mean(s, "cost_hospital_nok") / 1e6
-        pay = _mean(s, "delayed_payment_nok") / 1e6
-        ax0.bar([off], [net], width * 0.92, color=c, zorder=2)
-        ax0.bar([off], [pay], width * 0.92, bottom=[net], color="white", edgecolor=c, hatch=PAYMENT_HATCH, zorder=2)
-        ax0.text(off, net + pay, number(net + pay, lang, 0), ha="center", va="bottom", fontsize=7.5)
-        bx0.bar([off], [pay], width * 0.92, color="white", edgecolor=c, hatch=PAYMENT_HATCH, zorder=2)
-        bx0.text(off, pay, number(pay, lang, 2 if pay < 10 else 1), ha="center", va="bottom", fontsize=7.5)
-        own, paid = [], []
+        own = [_mean(s, "cost_hospital_nok")]
+        paid = [_mean(s, "delayed_payment_nok")]
+        cis: list[tuple[float, float] | None] = [_total_ci(s, ("cost_hospital_nok", "delayed_payment_nok"))]
         for m in munis:
-            p = _mean(s, "delayed_payment_nok", m) / 1e6
+            p = _mean(s, "delayed_payment_nok", m)
             paid.append(p)
-            own.append(_mean(s, "cost_municipal_nok", m) / 1e6 - p)
+            own.append(_mean(s, "cost_municipal_nok", m) - p)
+            e = s.by_municipality.get(m, {}).get("cost_municipal_nok", {})
+            lo_hi = e.get("ci95") or [None, None]
+            cis.append((float(lo_hi[0]), float(lo_hi[1])) if _finite(lo_hi[0]) and _finite(lo_hi[1]) else None)
         if has_iv:
-            own.append(_mean(s, "cost_intervention_nok") / 1e6)
+            own.append(_mean(s, "cost_intervention_nok"))
             paid.append(0.0)
-        x = [j + off for j in range(len(right_cats))]
-        ax1.bar(x, own, width * 0.92, color=c, zorder=2, label=s.name)
-        ax1.bar(x, paid, width * 0.92, bottom=own, color="white", edgecolor=c, hatch=PAYMENT_HATCH, zorder=2)
-        bx1.bar(x[:len(munis)], paid[:len(munis)], width * 0.92, color="white", edgecolor=c, hatch=PAYMENT_HATCH,
-                zorder=2)
-        if n_s <= 2:
-            for xx, p in zip(x[:len(munis)], paid[:len(munis)], strict=False):
-                bx1.text(xx, p, number(p, lang, 2 if p < 10 else 1), ha="center", va="bottom", fontsize=7)
-    bx0.set_xticks([0])
-    bx0.set_xticklabels([text("payer.hospital", lang)])
-    bx0.set_xlim(-0.6, 0.6)
-    bx1.set_xticks(range(len(right_cats)))
-    bx1.set_xticklabels(right_cats, rotation=0 if len(right_cats) <= 7 else 30,
-                        ha="center" if len(right_cats) <= 7 else "right")
-    for ax in (ax0, ax1, bx0, bx1):
-        ax.grid(axis="x", visible=False)
-        ax.yaxis.set_major_formatter(_num_formatter(lang))
-    for ax in (bx0, bx1):
-        ax.margins(y=0.25)
-    ax0.set_ylabel(text("report.mnok_year", lang))
-    bx0.set_ylabel(text("report.mnok_year", lang))
-    ax0.set_title("Kostnader" if lang == "nb" else "Costs", loc="left", fontsize=9.5)
-    bx0.set_title(("Mottatt betaling" if lang == "nb" else "Payment received"), loc="left", fontsize=9.5)
-    bx1.set_title(("Betaling for utskrivningsklare, betalt av kommunene til sykehuset" if lang == "nb" else
-                   "Delayed-discharge payment, paid by the municipalities to the hospital"), loc="left",
-                  fontsize=9.5)
+            e = s.indicators.get("cost_intervention_nok", {})
+            lo_hi = e.get("ci95") or [None, None]
+            cis.append((float(lo_hi[0]), float(lo_hi[1])) if _finite(lo_hi[0]) and _finite(lo_hi[1]) else None)
+        y = [len(cats) - 1 - j - (i - (n_s - 1) / 2) * height for j in range(len(cats))]
+        own_m = [v / 1e6 for v in own]
+        paid_m = [v / 1e6 for v in paid]
+        ax.barh(y, own_m, height * 0.9, color=c, zorder=2)
+        ax.barh(y, paid_m, height * 0.9, left=own_m, color="white", edgecolor=c, hatch=PAYMENT_HATCH, zorder=2)
+        for yy, a, b, ci_ in zip(y, own_m, paid_m, cis, strict=False):
+            tot = a + b
+            end = tot
+            if ci_ is not None:
+                lo, hi = ci_[0] / 1e6, ci_[1] / 1e6
+                ax.errorbar([tot], [yy], xerr=[[max(tot - lo, 0)], [max(hi - tot, 0)]], fmt="none", ecolor="#333333",
+                            elinewidth=0.9, capsize=2, zorder=3)
+                end = max(hi, tot)
+            ax.annotate(number(tot, lang, 0 if abs(tot) >= 100 else 1), (end, yy), xytext=(3, 0),
+                        textcoords="offset points", va="center", fontsize=7.2, color="#333333")
+            right = max(right, end)
+    ax.set_yticks(range(len(cats)))
+    ax.set_yticklabels(cats[::-1])
+    ax.set_ylim(-0.6, len(cats) - 0.4)
+    for k in range(len(cats) - 1):
+        ax.axhline(k + 0.5, color="#e4e4e4", linewidth=0.6, zorder=1)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlim(0, right * 1.1 if right > 0 else 1)
+    ax.xaxis.set_major_formatter(_num_formatter(lang))
+    ax.set_xlabel(text("report.mnok_year", lang))
     title = "Kostnader per betaler" if lang == "nb" else "Costs by payer"
-    _title(fig, title)
+    ax.set_title(title, loc="left")
     handles = [Patch(facecolor=_color(i), label=s.name) for i, s in enumerate(data.scenarios)] if n_s > 1 else [
         Patch(facecolor=_color(0), label=text("cost.own", lang))]
     handles.append(Patch(facecolor="white", edgecolor="#555555", hatch=PAYMENT_HATCH,
                          label=("Betaling for utskrivningsklare: betalt av kommunen, mottatt av sykehuset"
                                 if lang == "nb" else "Delayed-day payment: paid by the municipality, "
                                                      "received by the hospital")))
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.01, 0.965), ncol=min(len(handles), 3),
-               fontsize=8.5)
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 3), fontsize=8.5)
     pay = _mean(ref, "delayed_payment_nok")
-    fig.text(0.015, 0.915, ("Overføring fra kommunene til sykehuset: " if lang == "nb" else
-                            "Transfer from the municipalities to the hospital: ")
-             + f"{value('delayed_payment_nok', pay, lang)} {text('report.mnok_year', lang)}"
-             + (f" ({ref.name})" if n_s > 1 else ""), fontsize=8.5, color="#333333")
-    fig.tight_layout(rect=(0, 0, 1, 0.91))
     net = _mean(ref, "cost_hospital_nok")
     if lang == "nb":
-        cap = (f"Kostnader per år i millioner kroner for sykehuset og hver kommune{' og tiltaket' if has_iv else ''}. "
-               f"Skravert del: betalingen for utskrivningsklare pasienter, som er en overføring fra kommunene til "
-               f"sykehuset – hos kommunene er den en utgift, hos sykehuset dekker den en del av kostnadene. "
+        cap = (f"Kostnader per år i millioner kroner for sykehuset og hver kommune{' og tiltakene' if has_iv else ''}, "
+               "på én felles skala, med 95 % konfidensintervall for hver sum (streker) og summen ved siden av. "
+               "Skravert del: betalingen for utskrivningsklare pasienter, en overføring fra kommunene til "
+               "sykehuset – hos kommunene er den en utgift, hos sykehuset dekker den en del av kostnadene. "
                f"I {ref.name} overføres {value('delayed_payment_nok', pay, lang)} mill. kr per år; sykehusets "
                f"kostnader etter mottatt betaling er {value('cost_hospital_nok', net, lang)} mill. kr.")
     else:
         cap = ("Costs per year in million NOK for the hospital and each municipality"
-               f"{' and the intervention' if has_iv else ''}. "
-               f"Hatched: the delayed-discharge payment, a transfer from the municipalities to the hospital – an "
+               f"{' and the interventions' if has_iv else ''}, on one common scale, with the 95% confidence "
+               "interval of each total (whiskers) and the total beside it. "
+               "Hatched: the delayed-discharge payment, a transfer from the municipalities to the hospital – an "
                f"expense for the municipalities that covers part of the hospital's costs. In {ref.name} "
                f"{value('delayed_payment_nok', pay, lang)} million NOK a year is transferred; the hospital's cost net "
                f"of the payment is {value('cost_hospital_nok', net, lang)} million NOK.")
+    if n_s > 1:
+        cap += (" Forskjellene med parvise konfidensintervaller står i figuren over endring i kostnader per betaler."
+                if lang == "nb" else
+                " The differences with paired confidence intervals are in the figure of the change in costs by payer.")
     return fig, title, cap + note
-
-
-# ----------------------------------------------------------------------------------------- flows
-_DESTS = ("discharge_home", "discharge_home_care", "discharge_short_term", "discharge_rehab", "discharge_long_term",
-          "deaths_in_hospital")
-
-
-def _box(ax: plt.Axes, x: float, y: float, w: float, h: float, title: str, count: str, color: str) -> None:
-    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.02,rounding_size=0.12",
-                                facecolor=color, edgecolor="#333333", linewidth=0.8, zorder=3))
-    ax.text(x, y + h * 0.16, title, ha="center", va="center", fontsize=8.3, zorder=4)
-    ax.text(x, y - h * 0.22, count, ha="center", va="center", fontsize=9.5, fontweight="bold", zorder=4)
-
-
-def _arrow(ax: plt.Axes, a: tuple[float, float], b: tuple[float, float], n: float, scale: float,
-           rad: float = 0.0, color: str = "#7a9cc6") -> None:
-    """A flow arrow whose shaft width (points) grows with the square root of the count."""
-    if n <= 0:
-        return
-    tail = max(0.8, 13.0 * math.sqrt(n / scale))
-    style = f"simple,head_length={6 + tail * 0.35:.2f},head_width={tail + 6:.2f},tail_width={tail:.2f}"
-    ax.add_patch(FancyArrowPatch(a, b, connectionstyle=f"arc3,rad={rad}", arrowstyle=style, mutation_scale=1,
-                                 linewidth=0, color=color, alpha=0.7, zorder=2, shrinkA=0, shrinkB=0))
-
-
-def _flow_panel(ax: plt.Axes, s: ScenarioData, lang: str) -> None:
-    f = s.flows
-    big = max(f.get("hospital_admissions", 0.0), f.get("acute_events", 0.0), 1.0)
-
-    def n(key: str) -> str:
-        return number(round(f.get(key, 0.0)), lang, 0)
-
-    ax.set_xlim(0, 10)
-    ax.set_ylim(0, 6.8)
-    ax.axis("off")
-    _arrow(ax, (1.55, 3.3), (4.15, 3.3), f.get("triage_hospital", 0), big)
-    _arrow(ax, (1.4, 3.85), (2.1, 5.45), f.get("triage_kad", 0), big)
-    _arrow(ax, (1.4, 2.75), (2.1, 1.15), f.get("triage_home", 0), big)
-    _arrow(ax, (3.9, 5.3), (4.75, 3.95), f.get("kad_to_hospital", 0), big)
-    dest_y = [5.95, 4.95, 3.95, 2.95, 1.95, 0.95]
-    for key, y in zip(_DESTS, dest_y, strict=False):
-        _arrow(ax, (5.85, 3.3), (7.55, y), f.get(key, 0), big, color="#c9a25f" if key == "deaths_in_hospital"
-               else "#7a9cc6")
-    # readmissions: back from the community (destinations) to hospital, below the boxes
-    _arrow(ax, (7.6, 0.35), (5.0, 2.55), f.get("readmissions", 0), big, rad=-0.35, color="#D55E00")
-    ax.text(4.85, 2.2, f"{text('flow.readmissions', lang)}: {n('readmissions')}", ha="right", va="center",
-            fontsize=8.3, color="#a33f00", fontweight="bold", zorder=4)
-    _box(ax, 0.85, 3.3, 1.5, 1.0, text("flow.acute_events", lang), n("acute_events"), "#f2f2f2")
-    ax.text(0.85, 2.6, f"({text('flow.triage', lang)})", ha="center", va="top", fontsize=7.3,
-            color="#333333")
-    ax.text(8.6, 6.5, "Utskrevet til" if lang == "nb" else "Discharged to", ha="center", va="center",
-            fontsize=8.5, fontweight="bold", color="#333333")
-    _box(ax, 3.0, 5.5, 1.75, 0.95, "KAD", n("triage_kad"), "#e8f1e4")
-    ax.text(3.0, 4.72, f"→ {text('flow.discharge_home', lang).lower()} {n('kad_to_home')}, "
-                       f"→ {text('flow.hospital', lang).lower()} {n('kad_to_hospital')}", ha="center", fontsize=7.3,
-            color="#333333")
-    _box(ax, 3.0, 1.1, 1.75, 0.95, text("flow.triage_home", lang), n("triage_home"), "#f2f2f2")
-    _box(ax, 5.0, 3.3, 1.7, 1.2, text("flow.hospital_admissions", lang), n("hospital_admissions"), "#dbe8f6")
-    for key, y in zip(_DESTS, dest_y, strict=False):
-        _box(ax, 8.6, y, 2.1, 0.78, text(f"flow.{key}", lang), n(key),
-             "#f6ead6" if key == "deaths_in_hospital" else "#eef3f9")
-    ax.text(0.0, 6.5, s.name, fontsize=9.5, fontweight="bold", ha="left")
-
-
-def _flows(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
-    with_flows = [s for s in data.scenarios if "hospital_admissions" in s.flows]
-    if not with_flows:
-        return None
-    fig, axes = plt.subplots(len(with_flows), 1, figsize=(9.0, 4.6 * len(with_flows)), squeeze=False)
-    for ax, s in zip(axes[:, 0], with_flows, strict=False):
-        _flow_panel(ax, s, lang)
-    title = "Pasientforløpet: strømmer per år" if lang == "nb" else "The pathway: flows per year"
-    fig.suptitle(title, x=0.01, ha="left", fontsize=11.5, fontweight="bold")
-    fig.tight_layout(rect=(0, 0, 1, 0.97))
-    f = with_flows[0].flows
-    if lang == "nb":
-        cap = (f"Antall pasienter per år i hvert steg av forløpet (gjennomsnitt over replikasjonene), fra akutt "
-               f"hendelse via KAD eller sykehus til utskrivningssted, og tilbake som reinnleggelse. Pilenes bredde "
-               f"følger antallet. Sykehusinnleggelsene ({number(round(f.get('hospital_admissions', 0)), lang, 0)}) "
-               f"omfatter direkte innleggelser, overføringer fra KAD og reinnleggelser.")
-    else:
-        cap = (f"Patients per year at each step of the pathway (mean over replications), from the acute event via KAD "
-               f"or hospital to the discharge destination, and back as readmission. Arrow width follows the count. "
-               f"Hospital admissions ({number(round(f.get('hospital_admissions', 0)), lang, 0)}) include direct "
-               f"admissions, transfers from KAD and readmissions.")
-    return fig, title, cap
 
 
 # ----------------------------------------------------------------------------------------- readmission
@@ -548,7 +450,9 @@ def _readmission(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
     ax.set_ylabel(text("report.share_readmitted", lang))
     title = "Tid til reinnleggelse" if lang == "nb" else "Time to readmission"
     ax.set_title(title, loc="left")
-    ax.legend(loc="upper left", fontsize=8.5, ncol=1 if len(with_curve) == 1 else 2)
+    # outside the axes: the curves fill the plot and a legend inside would hide some of them
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", fontsize=8.5,
+               ncol=min(len(groups), 4) if len(with_curve) > 1 else len(groups))
     r = data.reference.indicators.get("readmission_30d", {})
     if lang == "nb":
         cap = ("Kumulativ andel av utskrevne pasienter (i live, ikke til langtidsplass) som er lagt inn igjen "
@@ -567,7 +471,9 @@ _BUILDERS: tuple[tuple[str, Callable[[ReportData, str], tuple[Figure, str, str] 
     ("occupancy", _occupancy),
     ("differences", _forest),
     ("delayed_days_by_municipality", _delayed_by_municipality),
+    ("municipality_differences", municipality_differences),
     ("costs_by_payer", _costs),
+    ("cost_differences", cost_differences),
     ("pathway_flows", _flows),
     ("time_to_readmission", _readmission),
 )

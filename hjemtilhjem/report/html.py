@@ -25,6 +25,7 @@ from .content import (
 )
 from .data import ReportData
 from .figures import ReportFigure
+from .interventions import scenario_changes, shared_overrides, shown
 from .numbers import number
 from .places import place_table
 from .texts import text
@@ -69,6 +70,8 @@ figcaption b { color: var(--ink); }
 dl.prov { display: grid; grid-template-columns: max-content 1fr; gap: 3px 16px; font-size: 0.88rem; margin: 8px 0; }
 dl.prov dt { color: var(--muted); }
 dl.prov dd { margin: 0; word-break: break-all; }
+dl.prov.iv dd { word-break: normal; }
+p.iv-name { margin: 12px 0 2px; }
 .stress dt { font-weight: 600; margin-top: 8px; }
 .stress dd { margin: 2px 0 0 0; }
 ol.sources { font-size: 0.85rem; padding-left: 20px; }
@@ -128,6 +131,31 @@ def _table(t: Table, index: int, lang: str) -> str:
     return "".join(out)
 
 
+def _compared(data: ReportData, lang: str) -> str:
+    """The section "What was compared": each scenario's interventions in plain words, and its overrides."""
+    comp = data.is_comparison
+    out = [f'<section id="compared"><h2>{_e(text("report.what_compared" if comp else "report.what_ran", lang))}</h2>'
+           f"<p>{_e(text('report.what_compared_intro', lang))}</p>"]
+    shared = shared_overrides(data)
+    if shared:
+        out.append(f"<p>{_e(text('report.overrides_all', lang))}: " + ", ".join(f"<code>{_e(o)}</code>" for o in shared)
+                   + "</p>")
+    for i, sc in enumerate(scenario_changes(data, sources(data), lang)):
+        if comp:
+            ref = f" ({text('report.reference_mark', lang)})" if i == 0 else ""
+            out.append(f"<h3>{_e(sc.name)}{_e(ref)}</h3>")
+        if not sc.interventions:
+            out.append(f"<p>{_e(text('report.no_interventions', lang))}</p>")
+        for iv in sc.interventions:
+            out.append(f'<p class="iv-name"><b>{_e(iv.label)}</b></p><dl class="prov iv">'
+                       + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in iv.lines(lang)) + "</dl>")
+        if sc.overrides:
+            out.append(f"<p>{_e(text('report.overrides', lang))}: "
+                       + ", ".join(f"<code>{_e(o)}</code>" for o in sc.overrides) + "</p>")
+    out.append("</section>")
+    return "".join(out)
+
+
 def render_html(data: ReportData, figures: list[ReportFigure], lang: str = "nb") -> str:
     """The whole ``report.html`` as a string."""
     ref = data.reference
@@ -143,7 +171,8 @@ def render_html(data: ReportData, figures: list[ReportFigure], lang: str = "nb")
     parts.append(f'<header class="top"><h1>{_e(title)}</h1><p class="subtitle">{_e(names)} · '
                  f"{_e(text('report.generated', lang))} {_e(created[:10])} · hjemtilhjem {_e(m.get('model_version'))}"
                  f" · {_e(m.get('replications'))} {'replikasjoner' if lang == 'nb' else 'replications'}</p>")
-    toc = [("findings", text("report.key_findings", lang)), ("indicators", text("report.indicators", lang)),
+    toc = ([("compared", text("report.what_compared" if comp else "report.what_ran", lang))] if shown(data) else [])
+    toc += [("findings", text("report.key_findings", lang)), ("indicators", text("report.indicators", lang)),
            ("figures", text("report.figures", lang)), ("municipalities", text("report.by_municipality", lang)),
            ("flows", text("report.flows", lang)), ("provenance", text("report.provenance", lang))]
     parts.append('<nav class="toc">' + "".join(f'<a href="#{a}">{_e(b)}</a>' for a, b in toc) + "</nav></header>")
@@ -155,6 +184,8 @@ def render_html(data: ReportData, figures: list[ReportFigure], lang: str = "nb")
     warning = few_replications_warning(data, lang)
     if warning:
         parts.append(f'<p class="warning" role="note"><b>{_e(text("report.warning", lang))}:</b> {_e(warning)}</p>')
+    if shown(data):
+        parts.append(_compared(data, lang))
     sentences = difference_sentences(data, lang) if comp else run_sentences(ref, lang)
     parts.append(f'<section class="findings" id="findings"><h2 style="margin-top:0;border:0">'
                  f"{_e(text('report.key_findings', lang))}</h2><ul>"

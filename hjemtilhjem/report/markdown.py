@@ -17,6 +17,7 @@ from .content import (
 )
 from .data import ReportData
 from .figures import ReportFigure
+from .interventions import scenario_changes, shared_overrides, shown
 from .numbers import number
 from .places import place_table
 from .texts import text
@@ -38,6 +39,27 @@ def _table(t: Table, index: int, lang: str) -> list[str]:
     return [*lines, ""]
 
 
+def _compared(data: ReportData, lang: str) -> list[str]:
+    """The section "What was compared": each scenario's interventions in plain words, and its overrides."""
+    comp = data.is_comparison
+    lines = [f"## {text('report.what_compared' if comp else 'report.what_ran', lang)}", "",
+             text("report.what_compared_intro", lang), ""]
+    shared = shared_overrides(data)
+    if shared:
+        lines += [f"{text('report.overrides_all', lang)}: " + ", ".join(f"`{o}`" for o in shared), ""]
+    for i, sc in enumerate(scenario_changes(data, sources(data), lang)):
+        if comp:
+            ref = f" ({text('report.reference_mark', lang)})" if i == 0 else ""
+            lines += [f"### {sc.name}{ref}", ""]
+        if not sc.interventions:
+            lines += [text("report.no_interventions", lang), ""]
+        for iv in sc.interventions:
+            lines += [f"**{iv.label}**", ""] + [f"- {k}: {v}" for k, v in iv.lines(lang)] + [""]
+        if sc.overrides:
+            lines += [f"{text('report.overrides', lang)}: " + ", ".join(f"`{o}`" for o in sc.overrides), ""]
+    return lines
+
+
 def render_markdown(data: ReportData, figures: list[ReportFigure], lang: str = "nb") -> str:
     """The whole ``report.md`` as a string (figures are linked from ``figures/``)."""
     ref = data.reference
@@ -51,6 +73,8 @@ def render_markdown(data: ReportData, figures: list[ReportFigure], lang: str = "
     warning = few_replications_warning(data, lang)
     if warning:
         lines += [f"> **{text('report.warning', lang)}:** {warning}", ""]
+    if shown(data):
+        lines += _compared(data, lang)
     lines += [f"## {text('report.key_findings', lang)}", ""]
     sentences = difference_sentences(data, lang) if comp else run_sentences(ref, lang)
     lines += [f"- {s}" for s in sentences] + [""]

@@ -22,6 +22,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "flow.kad_to_hospital": ("KAD → sykehus", "KAD → hospital"),
     "flow.kad_to_home": ("KAD → hjem", "KAD → home"),
     "flow.readmissions": ("Reinnleggelser", "Readmissions"),
+    "flow.readmissions_30d": ("Reinnlagt innen 30 dager", "Readmitted within 30 days"),
     "flow.hospital_admissions": ("Sykehusinnleggelser", "Hospital admissions"),
     "flow.discharge_home": ("Hjem", "Home"),
     "flow.discharge_home_care": ("Hjem med hjemmetjeneste", "Home with home care"),
@@ -35,6 +36,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # payers
     "payer.hospital": ("Sykehus", "Hospital"),
     "payer.intervention": ("Tiltak", "Intervention"),
+    "payer.all": ("Alle betalere", "All payers"),
     "cost.own": ("Kostnader betaleren selv bærer", "Costs borne by the payer"),
     "cost.own_net": ("Sykehusets kostnader etter mottatt betaling", "Hospital cost net of payment received"),
     "cost.payment_paid": ("Betaling for utskrivningsklare (betalt til sykehuset)",
@@ -150,6 +152,33 @@ TEXT: dict[str, tuple[str, str]] = {
     "report.no_data": ("ingen data", "no data"),
     "report.missing_figure": ("Figuren mangler data i resultatmappen.",
                               "The results folder lacks data for this figure."),
+    # paired-difference figures (report/paired.py)
+    "report.crosses_zero": ("åpent punkt: intervallet krysser 0", "open point: the interval crosses 0"),
+    "report.diff_panel.delayed_days": ("Liggedøgn for utskrivningsklare", "Delayed-discharge days"),
+    "report.diff_panel.cost_municipal_nok": ("Kommunens kostnader", "The municipality's costs"),
+    "report.diff_axis.delayed_days": ("Forskjell, døgn per år (95 % KI)", "Difference, days per year (95% CI)"),
+    "report.diff_axis.cost_municipal_nok": ("Forskjell, mill. kr per år (95 % KI)",
+                                            "Difference, million NOK per year (95% CI)"),
+    "report.diff_axis.cost": ("Forskjell, mill. kr per år (95 % KI)", "Difference, million NOK per year (95% CI)"),
+    # what a scenario changed (report/interventions.py)
+    "report.what_compared": ("Hva som ble sammenlignet", "What was compared"),
+    "report.what_ran": ("Tiltak i scenarioet", "Interventions in the scenario"),
+    "report.what_compared_intro": (
+        "Hvert scenario med sine tiltak slik de ble kjørt (fra scenario.resolved.toml): effektene med enhet, verdi og "
+        "95 % konfidensintervall der effekten er usikker, evidensvarianten som ble brukt, kilden og målgruppen.",
+        "Each scenario with its interventions as they ran (from scenario.resolved.toml): the effects with unit, value "
+        "and 95% confidence interval where the effect is uncertain, the evidence variant used, the source and the "
+        "target group."),
+    "report.no_interventions": ("Ingen tiltak (dagens praksis).", "No interventions (current practice)."),
+    "report.reference_mark": ("referansen", "the reference"),
+    "report.overrides": ("Endret ved kjøring (--set)", "Changed at run time (--set)"),
+    "report.overrides_all": ("Alle scenarioer er kjørt med (--set)", "Every scenario ran with (--set)"),
+    "iv.effects": ("Effekt", "Effect"),
+    "iv.variant": ("Evidensvariant", "Evidence variant"),
+    "iv.source": ("Kilde", "Source"),
+    "iv.targets": ("Målgruppe", "Target group"),
+    "iv.cost": ("Kostnad", "Cost"),
+    "iv.other": ("Innføring", "Roll-out"),
 }
 
 #: verbs for citable sentences: (decrease, increase, no change) in nb and en
