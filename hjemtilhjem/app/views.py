@@ -1,0 +1,161 @@
+"""The page's tables and chart data as plain rows (no Streamlit here): every number with its unit, in
+Norwegian or English, formatted as the report formats them (:mod:`hjemtilhjem.report.numbers`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..experiment.compare import Comparison
+from ..experiment.results import RunResults
+from ..experiment.stats import indicator_summary
+from ..outcomes.labels import label
+from ..report import numbers as fmt
+from .texts import t
+
+__all__ = ["HEADLINE", "indicator_rows", "place_rows", "difference_rows", "forest_rows", "municipality_rows",
+           "daily_rows", "OCCUPANCY_SERIES"]
+
+#: the indicators the page leads with (the CLI's headline)
+HEADLINE = ("delayed_days", "delayed_days_per_1000_67plus", "readmission_30d", "bed_occupancy",
+            "corridor_patient_days", "los_mean", "home_days_90", "mortality_30d", "short_term_wait",
+            "delayed_payment_nok", "cost_hospital_nok", "cost_municipal_nok", "cost_intervention_nok")
+
+OCCUPANCY_SERIES = ("hospital_occupancy", "staffed_beds", "corridor_patients", "delayed_patients", "kad_occupancy",
+                    "short_term_occupancy", "rehab_occupancy", "long_term_occupancy", "home_care_occupancy")
+
+
+def _keys(res: RunResults, keys: tuple[str, ...] | None) -> list[str]:
+    have = res.outputs[0].indicators if res.outputs else {}
+    return [k for k in (keys or HEADLINE) if k in have]
+
+
+def _mean_ci(key: str, values: np.ndarray, lang: str) -> tuple[str, str]:
+    s: dict[str, Any] = indicator_summary(key, values)
+    lo, hi = s["ci95"]
+    return fmt.value(key, s["mean"], lang), fmt.ci(key, lo, hi, lang, bool(s.get("ci95_truncated")))
+
+
+def indicator_rows(res: RunResults, lang: str = "nb", keys: tuple[str, ...] | None = None) -> list[dict[str, str]]:
+    """One row per indicator: label, mean, 95% CI, unit."""
+    rows = []
+    for k in _keys(res, keys):
+        mean, ci = _mean_ci(k, res.values(k), lang)
+        rows.append({t("col.indicator", lang): label(k, lang), t("col.mean", lang): mean, t("col.ci", lang): ci,
+                     t("col.unit", lang): fmt.value_unit(k, lang)})
+    return rows
+
+
+def place_rows(res: RunResults, attr: str, lang: str = "nb") -> list[dict[str, str]]:
+    """One row per place (municipality, hospital or pool) and indicator: mean [95% CI] unit."""
+    if not res.outputs:
+        return []
+    rows = []
+    for place, ind in getattr(res.outputs[0], attr).items():
+        for k in ind:
+            vals = np.array([getattr(o, attr)[place][k] for o in res.outputs], dtype=float)
+            if np.all(np.isnan(vals)):
+                continue
+            mean, ci = _mean_ci(k, vals[~np.isnan(vals)], lang)
+            rows.append({t("place", lang): place, t("col.indicator", lang): label(k, lang), t("col.mean", lang): mean,
+                         t("col.ci", lang): ci, t("col.unit", lang): fmt.value_unit(k, lang) or _place_unit(k, lang)})
+    return rows
+
+
+_PLACE_UNITS = {"clients_in_place": ("pasienter", "patients"), "requests": ("per år", "per year"),
+                "wait_mean": ("døgn", "days"), "capacity": ("plasser", "places"), "occupancy": ("%", "%")}
+
+
+def _place_unit(key: str, lang: str) -> str:
+    pair = _PLACE_UNITS.get(key)
+    return "" if pair is None else pair[0 if lang == "nb" else 1]
+
+
+def difference_rows(c: Comparison, lang: str = "nb", keys: tuple[str, ...] | None = None) -> list[dict[str, str]]:
+    """One row per other scenario and indicator: both means, the paired difference and relative change, CIs."""
+    rows = []
+    for r in c.others:
+        for k in _keys(c.reference, keys):
+            if k not in r.outputs[0].indicators:
+                continue
+            d = c.difference(r, k)
+            lo, hi = d["ci95"]
+            rlo, rhi = d["relative_ci95"]
+            rel = "–" if d["relative"] is None else f"{fmt.number(100 * d['relative'], lang, 1)} %"
+            relci = ("–" if rlo is None or rhi is None
+                     else fmt.ci("relative", 100 * rlo, 100 * rhi, lang))
+            rows.append({
+                t("col.indicator", lang): label(k, lang),
+                t("col.reference", lang): fmt.with_unit(k, fmt.value(k, c.reference.values(k).mean(), lang), lang),
+                t("col.scenario", lang): fmt.with_unit(k, fmt.value(k, r.values(k).mean(), lang), lang),
+                t("col.difference", lang): f"{_signed(k, d['mean'], lang)} {fmt.diff_unit(k, lang)}",
+                t("col.ci", lang): f"{_ci_signed(k, lo, hi, lang)} {fmt.diff_unit(k, lang)}",
+                t("col.relative", lang): f"{rel} [{relci} %]",
+                t("col.better", lang): "–" if d["share_better"] is None else f"{100 * d['share_better']:.0f} %",
+            })
+    return rows
+
+
+def _signed(key: str, x: Any, lang: str) -> str:
+    if fmt.is_missing(x):
+        return "–"
+    s = fmt.value(key, abs(float(x)), lang)
+    return ("+" if float(x) >= 0 else fmt.MINUS) + s
+
+
+def _ci_signed(key: str, lo: Any, hi: Any, lang: str) -> str:
+    if fmt.is_missing(lo) or fmt.is_missing(hi):
+        return "–"
+    return f"{_signed(key, lo, lang)} {'til' if lang == 'nb' else 'to'} {_signed(key, hi, lang)}"
+
+
+def forest_rows(c: Comparison, lang: str = "nb", keys: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Relative paired differences (percent) with 95% CI, for the forest plot."""
+    rows = []
+    for r in c.others:
+        for k in _keys(c.reference, keys):
+            d = c.difference(r, k)
+            rel, (lo, hi) = d["relative"], d["relative_ci95"]
+            if rel is None or lo is None or hi is None or not np.isfinite([rel, lo, hi]).all():
+                continue
+            rows.append({"scenario": r.name, "indicator": label(k, lang), "key": k, "relative_pct": 100 * rel,
+                         "low_pct": 100 * lo, "high_pct": 100 * hi})
+    return rows
+
+
+def municipality_rows(c: Comparison, lang: str = "nb",
+                      keys: tuple[str, ...] = ("delayed_days", "delayed_payment_nok", "readmission_30d")
+                      ) -> list[dict[str, str]]:
+    """Per municipality: the paired difference of a few indicators with 95% CI and unit."""
+    rows = []
+    for name, by in c.municipality_differences().items():
+        for m, ind in by.items():
+            row = {t("col.scenario", lang): name, t("place", lang): m}
+            for k in keys:
+                if k not in ind:
+                    continue
+                d = ind[k]
+                lo, hi = d["ci95"]
+                row[label(k, lang)] = (f"{_signed(k, d['mean'], lang)} [{_ci_signed(k, lo, hi, lang)}] "
+                                       f"{fmt.diff_unit(k, lang)}")
+            rows.append(row)
+    return rows
+
+
+def daily_rows(results: list[RunResults], lang: str = "nb", series: tuple[str, ...] = ("hospital_occupancy",)
+               ) -> list[dict[str, Any]]:
+    """Long-format daily means (measured period only) per scenario and series, for a line chart."""
+    rows: list[dict[str, Any]] = []
+    for r in results:
+        if not r.outputs or not r.outputs[0].daily:
+            continue
+        warm = r.scenario.scenario.warmup_days
+        for k in series:
+            if k not in r.outputs[0].daily:
+                continue
+            mean = np.vstack([o.daily[k] for o in r.outputs]).mean(axis=0)
+            name = t(f"series.{k}", lang)
+            for d in range(int(warm), len(mean)):
+                rows.append({"day": d - int(warm), "value": float(mean[d]), "scenario": r.name, "series": name})
+    return rows
