@@ -37,6 +37,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                    help="Latin hypercube points over the low:high ranges")
     add_run_options(p, per_point=True)
     p.add_argument("--keep-checkpoints", action="store_true", help="keep the unit files after the sweep completes")
+    p.add_argument("--reference", action="append", default=[], metavar="KEY.PATH=VALUE",
+                   help="the point the paired differences are taken from, by its value of a varied key "
+                        "(repeatable, one per varied key; default: the first point)")
+    p.add_argument("--lang", choices=("nb", "en"), default="nb",
+                   help="report language: nb writes report.html / report.md, en report.en.html / report.en.md "
+                        "(default: nb)")
+    p.add_argument("--no-report", action="store_true", help="do not write the report (report.html / report.md)")
     p.set_defaults(func=main)
 
 
@@ -72,7 +79,7 @@ def main(args: argparse.Namespace) -> int:
                     jobs=args.jobs, executor=args.executor, scheduler=args.scheduler,
                     parameter_uncertainty=False if args.no_parameter_uncertainty else None,
                     overrides=args.overrides, quiet=args.quiet, out=args.out, checkpoints=ck,
-                    keep_checkpoints=args.keep_checkpoints, command=command_line())
+                    keep_checkpoints=args.keep_checkpoints, command=command_line(), reference=args.reference)
     except SweepError as exc:
         raise UsageError(f"hjemtilhjem sweep: {exc}") from None
     except KeyboardInterrupt:
@@ -83,7 +90,14 @@ def main(args: argparse.Namespace) -> int:
     if res.reused_units:
         print(f"resumed: {res.reused_units} of {res.reused_units + res.computed_units} units from {ck}",
               file=sys.stderr)
-    folder = res.write(args.out)
+    extra = None
+    if not args.no_report:
+        from ..report import write_sweep_report
+
+        def extra(folder):  # type: ignore[no-untyped-def]
+            write_sweep_report(folder, lang=args.lang)
+
+    folder = res.write(args.out, extra)
     print_sweep(res)
     print(f"results: {folder}")
     return 0

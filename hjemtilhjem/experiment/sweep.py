@@ -22,7 +22,7 @@ import os
 import sys
 import time
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,15 +30,15 @@ from typing import Any
 import numpy as np
 import tomli_w
 
-from ..outcomes.labels import LABELS
+from ..outcomes.labels import BETTER, LABELS
 from ..scenario.loader import LoadedScenario, ScenarioError, load_scenario
 from ..version import __version__
 from .results import _clean, _write_csv, _write_json, atomic_folder, manifest_base, slug
 from .runner import Executor, ReplicationOutput, WorkUnit, make_executor, progress_bar, run_unit, session
-from .stats import summary
+from .stats import indicator_summary, paired_difference
 
 __all__ = ["Vary", "SweepError", "parse_vary", "design", "SweepPoint", "SweepResults", "sweep", "unit_key",
-           "Checkpoints", "checkpoint_folder", "override_text"]
+           "Checkpoints", "checkpoint_folder", "override_text", "reference_point"]
 
 
 class SweepError(ValueError):
@@ -103,6 +103,41 @@ def parse_vary(text: str) -> Vary:
     if any(v == "" for v in values):
         raise SweepError(f"--vary {text!r}: empty value")
     return Vary(key, values=values)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
+    return bool(a == b)
+
+
+def reference_point(points: Sequence[dict[str, Any]], refs: Sequence[str] | str | None,
+                    keys: Sequence[str]) -> int:
+    """Index of the design point ``--reference key=value`` (repeatable, one per varied key at most) names.
+
+    Without a reference the first point is the reference. A key that is not varied, a value no point has,
+    or a reference that matches several points (name the other keys too) is a :class:`SweepError`.
+    """
+    if not refs:
+        return 0
+    want: dict[str, Any] = {}
+    for text in [refs] if isinstance(refs, str) else refs:
+        key, sep, raw = text.partition("=")
+        key = key.strip()
+        if not sep or not key or not raw.strip():
+            raise SweepError(f"--reference {text!r}: expected key.path=value")
+        if key not in keys:
+            raise SweepError(f"--reference {text!r}: {key} is not varied; varied: {', '.join(keys)}")
+        want[key] = _toml_value(raw.strip())
+    hits = [i for i, p in enumerate(points) if all(_same(p.get(k), v) for k, v in want.items())]
+    if not hits:
+        seen = {k: sorted({str(p.get(k)) for p in points}) for k in want}
+        raise SweepError("--reference " + ", ".join(f"{k}={v}" for k, v in want.items()) + ": no point has it; "
+                         + "; ".join(f"{k} takes {', '.join(vs)}" for k, vs in seen.items()))
+    if len(hits) > 1:
+        others = [k for k in keys if k not in want]
+        raise SweepError(f"--reference matches {len(hits)} points; name {', '.join(others)} too")
+    return hits[0]
 
 
 def _lhs(n_dims: int, samples: int, seed: int) -> np.ndarray:
@@ -224,6 +259,10 @@ class SweepPoint:
     def indicator(self, key: str) -> np.ndarray:
         return np.array([o.indicators[key] for o in self.outputs], dtype=float)
 
+    def municipality(self, municipality: str, key: str) -> np.ndarray:
+        return np.array([o.by_municipality.get(municipality, {}).get(key, math.nan) for o in self.outputs],
+                        dtype=float)
+
 
 @dataclass
 class SweepResults:
@@ -245,6 +284,7 @@ class SweepResults:
     checkpoints: Checkpoints | None = None
     unit_keys: list[str] = field(default_factory=list)
     keep_checkpoints: bool = False
+    reference: int = 0  # index in ``points`` of the reference point of the paired differences
 
     @property
     def name(self) -> str:
@@ -257,6 +297,39 @@ class SweepResults:
     def indicator_keys(self) -> list[str]:
         return list(self.points[0].outputs[0].indicators) if self.points and self.points[0].outputs else []
 
+    def municipalities(self) -> list[str]:
+        return list(self.points[0].outputs[0].by_municipality) if self.points and self.points[0].outputs else []
+
+    def municipality_keys(self) -> list[str]:
+        munis = self.municipalities()
+        return list(self.points[0].outputs[0].by_municipality[munis[0]]) if munis else []
+
+    def differences(self) -> dict[str, dict[str, Any]]:
+        """``{point: {indicator: paired difference from the reference point}}`` (common random numbers: every
+        point runs the same replications with the same seed); the reference point is left out."""
+        ref = self.points[self.reference]
+        out: dict[str, dict[str, Any]] = {}
+        for p in self.points:
+            if p is ref:
+                continue
+            out[str(p.index)] = {k: paired_difference(ref.indicator(k).tolist(), p.indicator(k).tolist(),
+                                                      BETTER.get(k, 0))
+                                 for k in self.indicator_keys()}
+        return out
+
+    def municipality_differences(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """``{point: {municipality: {indicator: paired difference from the reference point}}}``."""
+        ref = self.points[self.reference]
+        out: dict[str, dict[str, dict[str, Any]]] = {}
+        for p in self.points:
+            if p is ref:
+                continue
+            out[str(p.index)] = {m: {k: paired_difference(ref.municipality(m, k).tolist(),
+                                                          p.municipality(m, k).tolist(), BETTER.get(k, 0))
+                                     for k in self.municipality_keys()}
+                                 for m in self.municipalities()}
+        return out
+
     def rows(self) -> list[dict[str, Any]]:
         """One row per point: the varied values, then mean and 95% CI of every indicator."""
         rows = []
@@ -264,7 +337,7 @@ class SweepResults:
             row: dict[str, Any] = {"point": p.index, **p.values, "n": len(p.outputs),
                                    "scenario_sha256": p.loaded.sha256}
             for k in self.indicator_keys():
-                s = summary(p.indicator(k))
+                s = indicator_summary(k, p.indicator(k))  # cut at what the indicator can be, like run
                 row[k] = s["mean"]
                 row[f"{k}_ci95_low"], row[f"{k}_ci95_high"] = s["ci95"]  # type: ignore[misc]
             rows.append(row)
@@ -307,18 +380,30 @@ class SweepResults:
         for p in self.points:
             ind = {}
             for k in self.indicator_keys():
-                s = summary(p.indicator(k))
+                s = indicator_summary(k, p.indicator(k))
                 lab = LABELS.get(k)
                 ind[k] = {"mean": s["mean"], "sd": s["sd"], "ci95": s["ci95"], "n": s["n"],
-                          **({"unit": lab.unit_en} if lab else {})}
+                          "ci95_truncated": s["ci95_truncated"], **({"unit": lab.unit_en} if lab else {})}
+            by_m: dict[str, dict[str, Any]] = {}
+            for m in self.municipalities():
+                by_m[m] = {}
+                for k in self.municipality_keys():
+                    s = indicator_summary(k, p.municipality(m, k))
+                    by_m[m][k] = {"mean": s["mean"], "ci95": s["ci95"], "ci95_truncated": s["ci95_truncated"]}
             points.append({"point": p.index, "values": p.values, "overrides": list(p.overrides),
-                           "scenario_sha256": p.loaded.sha256, "indicators": ind})
-        return _clean({"scenario": self.name, "vary": vary, "points": points, "manifest": self.manifest()})
+                           "scenario_sha256": p.loaded.sha256, "indicators": ind, "by_municipality": by_m})
+        ref = self.points[self.reference] if self.points else None
+        return _clean({"scenario": self.name, "vary": vary, "points": points,
+                       "reference": None if ref is None else {"point": ref.index, "values": ref.values},
+                       "differences": self.differences() if ref is not None else {},
+                       "differences_by_municipality": self.municipality_differences() if ref is not None else {},
+                       "manifest": self.manifest()})
 
-    def write(self, out: str | Path = "results") -> Path:
+    def write(self, out: str | Path = "results", extra: Callable[[Path], Any] | None = None) -> Path:
         """Write ``sweep.csv``, ``sweep.json`` and ``replications.csv`` atomically under ``out``.
 
-        Once the folder is complete the unit checkpoints are removed (unless ``keep_checkpoints``).
+        ``extra(folder)`` runs before the folder is renamed into place (the report). Once the folder is
+        complete the unit checkpoints are removed (unless ``keep_checkpoints``).
         """
         folder = atomic_folder(out, f"{slug(self.name)}-sweep")
         with folder as tmp:
@@ -326,6 +411,8 @@ class SweepResults:
             _write_csv(tmp / "sweep.csv", self.rows())
             _write_csv(tmp / "replications.csv", self.replication_rows())
             (tmp / "scenario.resolved.toml").write_text(self.base.resolved_toml(), encoding="utf-8")
+            if extra is not None:
+                extra(tmp)
         assert folder.final is not None
         if self.checkpoints is not None and not self.keep_checkpoints:
             self.checkpoints.remove(self.unit_keys)
@@ -361,7 +448,7 @@ def sweep(scenario: str | Path, vary: Sequence[str | Vary] | Mapping[str, Sequen
           jobs: int | None = None, executor: str | Executor = "process", scheduler: str | None = None,
           parameter_uncertainty: bool | None = None, overrides: Iterable[str] = (), quiet: bool = True,
           out: str | Path = "results", checkpoints: str | Path | None = None, keep_checkpoints: bool = False,
-          command: str = "") -> SweepResults:
+          command: str = "", reference: Sequence[str] | str | None = None) -> SweepResults:
     """Run a scenario over a design of values.
 
     Parameters
@@ -379,6 +466,9 @@ def sweep(scenario: str | Path, vary: Sequence[str | Vary] | Mapping[str, Sequen
         found there are reused, so an interrupted sweep resumes.
     keep_checkpoints
         Keep the unit files after the sweep completes (default: remove them).
+    reference
+        ``"key=value"`` (or several, one per varied key) naming the point the paired differences are taken
+        from; the first point when not given. Checked before anything runs.
 
     Returns
     -------
@@ -397,7 +487,9 @@ def sweep(scenario: str | Path, vary: Sequence[str | Vary] | Mapping[str, Sequen
     n = meta.replications if replications is None else replications
     seed = meta.seed if seed is None else seed
     pu = meta.parameter_uncertainty if parameter_uncertainty is None else parameter_uncertainty
-    points = _load_points(Path(scenario), overrides, design(varies, samples, seed))
+    values = design(varies, samples, seed)
+    ref = reference_point(values, reference, [v.key for v in varies])
+    points = _load_points(Path(scenario), overrides, values)
     ck = Checkpoints(Path(checkpoints) if checkpoints is not None else checkpoint_folder(out, base.scenario.name))
     ex = make_executor(executor, jobs, scheduler)
     t0 = time.perf_counter()
@@ -433,4 +525,5 @@ def sweep(scenario: str | Path, vary: Sequence[str | Vary] | Mapping[str, Sequen
                        executor=ex.name, samples=samples, wall_seconds=time.perf_counter() - t0,
                        computed_units=len(units), reused_units=reused,
                        command=command or " ".join(["hjemtilhjem", *sys.argv[1:]]), overrides=overrides,
-                       checkpoints=ck, unit_keys=keys_all, keep_checkpoints=keep_checkpoints)
+                       checkpoints=ck, unit_keys=keys_all, keep_checkpoints=keep_checkpoints,
+                       reference=next(i for i, p in enumerate(points) if p.index == ref))

@@ -18,9 +18,10 @@ from .data import ReportData, ReportInputError, load_folder
 from .figures import atomic_write, make_figures
 from .html import render_html
 from .markdown import render_markdown
+from .sweep import write_sweep_report
 
-__all__ = ["write_report", "write_run_report", "write_compare_report", "load_folder", "ReportData",
-           "ReportInputError", "LANGS", "report_names"]
+__all__ = ["write_report", "write_run_report", "write_compare_report", "write_sweep_report", "load_folder",
+           "ReportData", "ReportInputError", "LANGS", "report_names"]
 
 LANGS = ("nb", "en")
 
@@ -47,6 +48,8 @@ def write_report(folder: str | Path, lang: str = "nb") -> dict[str, Any]:
     if lang not in LANGS:
         raise ReportInputError(f"unknown language {lang!r}; use nb or en")
     folder = Path(folder)
+    if (folder / "sweep.json").is_file() and not (folder / "summary.json").is_file():
+        return write_sweep_report(folder, lang)
     data = load_folder(folder)
     figures = make_figures(data, lang, folder)
     html_name, md_name = report_names(lang)

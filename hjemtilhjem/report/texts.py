@@ -160,6 +160,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "report.diff_axis.cost_municipal_nok": ("Forskjell, mill. kr per år (95 % KI)",
                                             "Difference, million NOK per year (95% CI)"),
     "report.diff_axis.cost": ("Forskjell, mill. kr per år (95 % KI)", "Difference, million NOK per year (95% CI)"),
+    # sweep report (report/sweep.py)
+    "sweep.title": ("Hjem-til-hjem: parametersveip", "Home-to-home: parameter sweep"),
+    "sweep.reference_line": ("referansepunktet", "the reference point"),
+    "sweep.points": ("Punktene i designet", "The points of the design"),
+    "sweep.difference": ("Forskjell fra referansen", "Difference from the reference"),
+    "sweep.reference": ("referanse", "reference"),
     # what a scenario changed (report/interventions.py)
     "report.what_compared": ("Hva som ble sammenlignet", "What was compared"),
     "report.what_ran": ("Tiltak i scenarioet", "Interventions in the scenario"),
