@@ -252,8 +252,7 @@ def _delayed_by_municipality(data: ReportData, lang: str) -> tuple[Figure, str, 
     if n_s > 1:
         handles, labels_ = ax.get_legend_handles_labels()
         fig.legend(handles, labels_, loc="outside lower center", ncol=min(n_s, 4), fontsize=8.5)
-    if paired:
-        ax.set_xlim(0, ax.get_xlim()[1] * 1.06)
+    ax.set_xlim(0, ax.get_xlim()[1] * 1.07)  # room for the value beside the longest bar or whisker
     if lang == "nb":
         cap = ("Liggedøgn for utskrivningsklare pasienter per 1000 innbyggere 67 år og eldre per år, per kommune "
                "og samlet" + (". Kommunen betaler for hvert slikt døgn. Forskjellene fra referansen med parvise "
