@@ -31,7 +31,7 @@ from ..scenario.schema import Scenario
 from .draws import DEST, EID, HOSP, HOURS, MUNI, STAY, Rec, background_record
 from .network import Network
 from .rng import stream
-from .sampling import durations
+from .sampling import durations, residual_durations
 
 __all__ = ["Places"]
 
@@ -252,7 +252,10 @@ class Places:
                 n0 = int(round(self.cap[pool] * weight * cfg.initial_occupancy / (hours.mean if hours else 1)))
                 if n0:
                     rng = stream(self.seed, self.replication, f"initial:{sname}:{m.name}")
-                    stays = durations(cfg.stay_days, rng.random(n0)) * rng.random(n0)
+                    if cfg.initial_stays == "equilibrium":
+                        stays = residual_durations(cfg.stay_days, rng.random(n0), rng.random(n0))
+                    else:  # version 1: a whole stay times U(0, 1), short of the steady state's remaining stays
+                        stays = durations(cfg.stay_days, rng.random(n0)) * rng.random(n0)
                     for st in stays.tolist():
                         need = hours.next() if hours else 1
                         if self.used[pool] + need > self.cap[pool]:

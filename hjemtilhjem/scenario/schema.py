@@ -141,6 +141,9 @@ class Service(_Strict):
         None, description="while a hospital patient waits for this service, a free place of the interim service "
                           "takes the patient out of hospital (e.g. short_term while waiting for long_term)")
     initial_occupancy: float = Field(0.0, ge=0, le=1, description="share of places filled at day 0")
+    initial_stays: Literal["equilibrium", "uniform_fraction"] = Field(
+        "equilibrium", description="remaining stays of those in place at day 0: the steady state's (equilibrium "
+                                   "residual: length-biased stay x U(0,1)), or version 1's stay x U(0,1)")
     other_requests_per_1000_80plus_year: float = Field(
         0.0, ge=0, description="requests from outside the hospital pathway (from home), per 1000 aged 80+"
     )
