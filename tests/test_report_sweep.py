@@ -30,7 +30,7 @@ def sweep_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_sweep_writes_a_report_with_its_figures(sweep_folder: Path) -> None:
     html = (sweep_folder / "report.html").read_text(encoding="utf-8")
     md = (sweep_folder / "report.md").read_text(encoding="utf-8")
-    for name in ("sweep_indicators", "sweep_municipalities", "sweep_differences"):
+    for name in ("sweep_indicators", "sweep_municipalities", "sweep_differences", "sweep_municipality_differences"):
         assert f'id="fig-{name}"' in html and f"figures/{name}.svg" in md
         assert (sweep_folder / "figures" / f"{name}.png").stat().st_size > 5000
     assert "Referansepunktet for forskjellene er Aby: korttidsplasser = 5." in md

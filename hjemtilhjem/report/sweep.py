@@ -228,11 +228,25 @@ def _indicators_figure(data: SweepData, lang: str) -> tuple[Figure, str, str] | 
     return fig, title, cap
 
 
-def _municipalities_figure(data: SweepData, lang: str) -> tuple[Figure, str, str] | None:
+def _municipalities_figure(data: SweepData, lang: str, diff: bool = False) -> tuple[Figure, str, str] | None:
+    """Each municipality's own curve (``diff``: its paired difference from the reference point), one scale."""
     munis = data.municipalities
     key = MUNICIPALITY_KEY
     if not munis or key not in (data.points[0].get("by_municipality") or {}).get(munis[0], {}):
         return None
+    dm = data.doc.get("differences_by_municipality") or {}
+    ref = data.reference
+    if diff and (not dm or ref is None):
+        return None
+    zero = {"mean": 0.0, "ci95": [0.0, 0.0]}
+
+    def entry(p: dict[str, Any], m: str) -> dict[str, Any] | None:
+        if not diff:
+            return (p.get("by_municipality") or {}).get(m, {}).get(key)
+        if ref is not None and p["point"] == ref["point"]:
+            return zero
+        return (dm.get(str(p["point"])) or {}).get(m, {}).get(key)
+
     munis = munis[:12]
     rows, cols = _grid(len(munis))
     cols = 3 if len(munis) > 4 else cols
@@ -242,24 +256,41 @@ def _municipalities_figure(data: SweepData, lang: str) -> tuple[Figure, str, str
     series = data.series()
     for ax, m in zip(axes.flat, munis, strict=False):
         for i, (_, ps) in enumerate(series):
-            _curve(ax, _xs(data, ps), [(p.get("by_municipality") or {}).get(m, {}).get(key) for p in ps], key,
-                   _color(i), _scale(key))
+            _curve(ax, _xs(data, ps), [entry(p, m) for p in ps], key, _color(i), _scale(key))
+        if diff:
+            ax.axhline(0, color="black", linewidth=1)
         _mark_reference(ax, data)
         ax.set_title(m, loc="left", fontsize=10)
         ax.yaxis.set_major_formatter(_y_formatter(ax, lang))
         _x_axis(ax, data, lang)
     # one scale for every panel, set once all are drawn, so no curve is cut
-    top = max((float(v) * _scale(key) for p in data.points for e in (p.get("by_municipality") or {}).values()
-               for v in [(e.get(key) or {}).get("mean"), *((e.get(key) or {}).get("ci95") or [])] if _finite(v)),
-              default=1.0)
-    axes[0, 0].set_ylim(0, top * 1.05 if top > 0 else 1.0)
+    vals = [float(v) * _scale(key) for p in data.points for m in munis for e in [entry(p, m) or {}]
+            for v in [e.get("mean"), *(e.get("ci95") or [])] if _finite(v)]
+    top, bottom = max(vals, default=1.0), min(vals, default=0.0)
+    if diff:
+        pad = 0.05 * max(top - bottom, 1e-9)
+        axes[0, 0].set_ylim(min(bottom, 0.0) - pad, max(top, 0.0) + pad)
+    else:
+        axes[0, 0].set_ylim(0, top * 1.05 if top > 0 else 1.0)
     for ax in axes[:, 0]:
-        ax.set_ylabel(_axis_label(key, lang))
+        ax.set_ylabel(_axis_label(key, lang, diff=diff))
     for ax in list(axes.flat)[len(munis):]:
         ax.set_visible(False)
     _legend(fig, series, lang, data.reference is not None)
     title = (f"{label(key, lang)} per kommune" if lang == "nb" else f"{label(key, lang)} by municipality")
+    if diff:
+        title = (f"{label(key, lang)} per kommune: forskjell fra referansepunktet" if lang == "nb" else
+                 f"{label(key, lang)} by municipality: difference from the reference point")
     fig.suptitle(title, x=0.01, ha="left", fontsize=11.5, fontweight="bold")
+    if diff and ref is not None:
+        who = data.point_label(ref, lang)
+        cap = (f"Hver kommunes parvise forskjell fra referansepunktet ({who}) i {label(key, lang).lower()} per år, "
+               f"med 95 % konfidensintervall for forskjellen, mot {key_label(data.x_key(), lang)}. Alle panelene "
+               "har samme skala." if lang == "nb" else
+               f"Each municipality's paired difference from the reference point ({who}) in "
+               f"{label(key, lang).lower()} per year, with the 95% confidence interval of the difference, against "
+               f"{key_label(data.x_key(), lang)}. All panels share one scale.")
+        return fig, title, cap
     cap = (f"Hver kommunes egen kurve: {label(key, lang).lower()} per år med 95 % konfidensintervall mot "
            f"{key_label(data.x_key(), lang)}. Alle panelene har samme skala."
            if lang == "nb" else
@@ -306,8 +337,13 @@ def _differences_figure(data: SweepData, lang: str) -> tuple[Figure, str, str] |
     return fig, title, cap
 
 
+def _municipality_differences_figure(data: SweepData, lang: str) -> tuple[Figure, str, str] | None:
+    return _municipalities_figure(data, lang, diff=True)
+
+
 _BUILDERS = (("sweep_indicators", _indicators_figure), ("sweep_municipalities", _municipalities_figure),
-             ("sweep_differences", _differences_figure))
+             ("sweep_differences", _differences_figure),
+             ("sweep_municipality_differences", _municipality_differences_figure))
 
 
 def sweep_figures(data: SweepData, lang: str = "nb") -> list[ReportFigure]:
