@@ -29,6 +29,7 @@ from hjemtilhjem.app.texts import t
 from hjemtilhjem.app.views import (
     daily_rows,
     difference_rows,
+    difference_sentences,
     forest_rows,
     indicator_rows,
     municipality_rows,
@@ -351,6 +352,8 @@ def _results_tab(lang: str) -> None:
     c = job.comparison()
     if c is None:
         return
+    st.subheader(t("headline", lang, scenario=c.others[0].name, reference=c.reference.name))
+    st.markdown("\n".join(f"- {x}" for x in difference_sentences(c, lang)))
     st.subheader(t("forest", lang))
     _forest(c, lang)
     st.dataframe(difference_rows(c, lang), hide_index=True, width="stretch")

@@ -104,6 +104,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "series": ("Serie", "Series"),
     "series_unit": ("pasienter (antall)", "patients (count)"),
     "day": ("Dag", "Day"),
+    "headline": ("«{scenario}» mot «{reference}»: parvis differanse per år",
+                 "“{scenario}” against “{reference}”: paired difference per year"),
     "forest": ("Parvise differanser mot basislinjen med 95 % KI (relativ endring, %)",
                "Paired differences from the baseline with 95% CI (relative change, %)"),
     "forest_axis": ("Relativ endring (%)", "Relative change (%)"),

@@ -159,3 +159,24 @@ def daily_rows(results: list[RunResults], lang: str = "nb", series: tuple[str, .
             for d in range(int(warm), len(mean)):
                 rows.append({"day": d - int(warm), "value": float(mean[d]), "scenario": r.name, "series": name})
     return rows
+
+
+#: the differences the page states in words above the forest plot
+SENTENCE_KEYS = ("delayed_days", "readmission_30d", "bed_occupancy", "corridor_patient_days", "delayed_payment_nok",
+                 "cost_municipal_nok")
+
+
+def difference_sentences(c: Comparison, lang: str = "nb") -> list[str]:
+    """One line per headline indicator: "Liggedøgn for utskrivningsklare: −17,4 døgn per år (95 % KI …)"."""
+    out = []
+    ci = "95 % KI" if lang == "nb" else "95% CI"
+    for r in c.others:
+        for k in SENTENCE_KEYS:
+            if k not in r.outputs[0].indicators or k not in c.reference.outputs[0].indicators:
+                continue
+            d = c.difference(r, k)
+            lo, hi = d["ci95"]
+            unit = fmt.diff_unit(k, lang)
+            out.append(f"**{label(k, lang)}**: {_signed(k, d['mean'], lang)} {unit} "
+                       f"({ci} {_ci_signed(k, lo, hi, lang)} {unit})")
+    return out

@@ -1,0 +1,37 @@
+"""The meeting app in a real browser: headless Chromium (Debian's, through chromium-driver) starts nothing from
+the internet; the test starts ``hjemtilhjem app``, changes one capacity, runs a small comparison (2 replications,
+a 60-day horizon after 30 days of warm-up, as overrides) and finds the result on the page. About 45 s on two
+shared cores (the server's start, the Vestfold scenario, the browser): marked slow, run by ``make test-slow``
+(CI runs both); the page's logic is tested fast in test_app.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .app_browser import Page, app_server, browser, missing, short_comparison
+
+REASON = missing()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(REASON is not None, reason=f"app browser test skipped: {REASON}")
+def test_app_in_chromium_changes_a_capacity_and_compares(tmp_path: Path) -> None:
+    with app_server(tmp_path / "results") as url, browser() as driver:
+        page = Page(driver, url)
+        assert "Basislinjen er ikke kjørt ennå." in page.body()
+        short_comparison(page)
+        page.tab("Bygg scenario")
+        page.choose("Sted", "Larvik")
+        page.type_into("korttidsplasser (plasser)", "70")
+        page.text_appears("Larvik: korttidsplasser (plasser) endres fra 58 til 70 (+12).")
+        page.button("Sammenlign med basislinjen")
+        page.tab("Sammenligning")
+        page.text_appears("Ferdig: 2 replikasjoner, frø 2025", timeout=120)
+        body = page.body()
+        assert "Parvise differanser mot basislinjen med 95 % KI" in body
+        assert "Liggedøgn for utskrivningsklare: " in body and " døgn per år (95 % KI " in body
+        assert "Traceback" not in body
+    folders = list((tmp_path / "results").glob("compare-vestfold-baseline-*"))
+    assert len(folders) == 1 and (folders[0] / "comparison.json").exists()
