@@ -43,6 +43,8 @@ SWEEP_KEYS = ("delayed_days", "readmission_30d", "bed_occupancy", "corridor_pati
               "cost_municipal_nok")
 #: indicator of the per-municipality curves
 MUNICIPALITY_KEY = "delayed_days"
+#: at most this many curves per panel; more (a Latin hypercube) are drawn as unconnected points
+MAX_SERIES = 6
 _E = {"nb": 0, "en": 1}
 
 
@@ -91,15 +93,24 @@ class SweepData:
                 return k
         return self.keys[0]
 
-    def series(self) -> list[tuple[str, list[dict[str, Any]]]]:
+    def series(self, lang: str = "nb") -> list[tuple[str, list[dict[str, Any]]]]:
         """Points grouped by the values of the other varied keys, each group sorted along the x key."""
         xk = self.x_key()
         others = [k for k in self.keys if k != xk]
         groups: dict[str, list[dict[str, Any]]] = {}
         for p in self.points:
-            name = ", ".join(f"{key_label(k)} = {p['values'].get(k)}" for k in others)
+            name = ", ".join(f"{key_label(k, lang)} = {_fmt(p['values'].get(k), lang)}" for k in others)
             groups.setdefault(name, []).append(p)
+        if len(groups) > MAX_SERIES:  # e.g. a Latin hypercube: every point differs in the other keys too
+            return [("", sorted(self.points, key=lambda p: _x(p["values"].get(xk))))]
         return [(n, sorted(ps, key=lambda p: _x(p["values"].get(xk)))) for n, ps in groups.items()]
+
+    @property
+    def connected(self) -> bool:
+        """Whether the points of a series lie on one line (only the x key varies along it)."""
+        others = [k for k in self.keys if k != self.x_key()]
+        return not others or len({tuple(str(p["values"].get(k)) for k in others) for p in self.points}) \
+            <= MAX_SERIES
 
     def point_label(self, p: dict[str, Any], lang: str) -> str:
         return ", ".join(f"{key_label(k, lang)} = {_fmt(p['values'].get(k), lang)}" for k in self.keys)
@@ -135,7 +146,7 @@ def _xs(data: SweepData, ps: list[dict[str, Any]]) -> list[float]:
 
 
 def _curve(ax: Any, xs: list[float], es: list[dict[str, Any] | None], key: str, color: str, scale: float,
-           name: str | None = None) -> None:
+           name: str | None = None, line: bool = True) -> None:
     ys, lo, hi = [], [], []
     for e in es:
         m = (e or {}).get("mean")
@@ -143,11 +154,12 @@ def _curve(ax: Any, xs: list[float], es: list[dict[str, Any] | None], key: str, 
         ys.append(float(m) * scale if isinstance(m, (int, float)) and _finite(m) else math.nan)
         lo.append(float(c[0]) * scale if _finite(c[0]) else math.nan)
         hi.append(float(c[1]) * scale if _finite(c[1]) else math.nan)
-    ax.fill_between(xs, lo, hi, color=color, alpha=0.18, linewidth=0)
+    if line:
+        ax.fill_between(xs, lo, hi, color=color, alpha=0.18, linewidth=0)
     err = [[max(y - a, 0) if _finite(y) and _finite(a) else 0 for y, a in zip(ys, lo, strict=False)],
            [max(b - y, 0) if _finite(y) and _finite(b) else 0 for y, b in zip(ys, hi, strict=False)]]
-    ax.errorbar(xs, ys, yerr=err, color=color, marker="o", markersize=4.5, capsize=2.5, linewidth=1.6,
-                elinewidth=1, label=name)
+    ax.errorbar(xs, ys, yerr=err, color=color, marker="o", markersize=4.5, capsize=2.5,
+                linewidth=1.6 if line else 0, elinewidth=1, label=name)
 
 
 def _y_formatter(ax: Any, lang: str) -> FuncFormatter:
@@ -206,10 +218,11 @@ def _indicators_figure(data: SweepData, lang: str) -> tuple[Figure, str, str] | 
         return None
     rows, cols = _grid(len(keys))
     fig, axes = plt.subplots(rows, cols, figsize=(9.0, 0.6 + 2.7 * rows), layout="constrained", squeeze=False)
-    series = data.series()
+    series = data.series(lang)
     for ax, k in zip(axes.flat, keys, strict=False):
         for i, (_, ps) in enumerate(series):
-            _curve(ax, _xs(data, ps), [p["indicators"].get(k) for p in ps], k, _color(i), _scale(k))
+            _curve(ax, _xs(data, ps), [p["indicators"].get(k) for p in ps], k, _color(i), _scale(k),
+                   line=data.connected)
         _mark_reference(ax, data)
         ax.set_title(label(k, lang), loc="left", fontsize=10)
         ax.set_ylabel(_axis_label(k, lang))
@@ -253,10 +266,10 @@ def _municipalities_figure(data: SweepData, lang: str, diff: bool = False) -> tu
     rows = math.ceil(len(munis) / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(9.0, 0.8 + 2.3 * rows), layout="constrained", squeeze=False,
                              sharey=True)
-    series = data.series()
+    series = data.series(lang)
     for ax, m in zip(axes.flat, munis, strict=False):
         for i, (_, ps) in enumerate(series):
-            _curve(ax, _xs(data, ps), [entry(p, m) for p in ps], key, _color(i), _scale(key))
+            _curve(ax, _xs(data, ps), [entry(p, m) for p in ps], key, _color(i), _scale(key), line=data.connected)
         if diff:
             ax.axhline(0, color="black", linewidth=1)
         _mark_reference(ax, data)
@@ -309,12 +322,12 @@ def _differences_figure(data: SweepData, lang: str) -> tuple[Figure, str, str] |
         return None
     rows, cols = _grid(len(keys))
     fig, axes = plt.subplots(rows, cols, figsize=(9.0, 0.6 + 2.7 * rows), layout="constrained", squeeze=False)
-    series = data.series()
+    series = data.series(lang)
     zero = {"mean": 0.0, "ci95": [0.0, 0.0]}
     for ax, k in zip(axes.flat, keys, strict=False):
         for i, (_, ps) in enumerate(series):
             es = [zero if p["point"] == ref["point"] else (diffs.get(str(p["point"])) or {}).get(k) for p in ps]
-            _curve(ax, _xs(data, ps), es, k, _color(i), _scale(k))
+            _curve(ax, _xs(data, ps), es, k, _color(i), _scale(k), line=data.connected)
         ax.axhline(0, color="black", linewidth=1)
         _mark_reference(ax, data)
         ax.set_title(label(k, lang), loc="left", fontsize=10)
