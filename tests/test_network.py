@@ -257,15 +257,23 @@ def test_offered_load_of_a_pool_from_the_scenario_alone() -> None:
     assert {pl.pool: pl.load for pl in offered_loads(Scenario.model_validate(d))}["Testby short_term"] == math.inf
 
 
-def test_validate_prints_offered_loads_and_warns_at_one_or_more(tmp_path: Path, capsys) -> None:
+def test_an_unbounded_queue_is_bad_input_before_any_run(tmp_path: Path, capsys) -> None:
+    """Offered 1.6 times its places with nobody leaving the queue: validate and run exit 2 naming the pool and
+    its load, and run writes nothing; with people leaving the queue the same scenario is fine."""
     import tomli_w
 
+    d = theory_dict(readmission_30d=0.5, horizon_days=30.0, warmup_days=0.0)
     path = tmp_path / "loaded.toml"
-    d = theory_dict(readmission_30d=0.5)
     path.write_text(tomli_w.dumps(d), encoding="utf-8")
-    from hjemtilhjem.cli import validate
-
-    assert validate.main(__import__("argparse").Namespace(scenarios=[str(path)], overrides=[])) == 0
-    out, err = capsys.readouterr()
-    assert "offered load  Testby: kad 0.00  short_term 1.60!  rehab 0.00  long_term 0.00  home_care 0.00" in out
-    assert "Testby short_term: offered load 1.60 >= 1" in err and "grows without bound" in err
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"{path}:services.short_term.leave_queue_per_year: pool "
+                                               "'Testby short_term' is offered 1.60 times its places"), err
+    out = tmp_path / "results"
+    assert main(["run", str(path), "-r", "1", "--executor", "serial", "--out", str(out), "-q"]) == 2
+    assert "is offered 1.60 times its places" in capsys.readouterr().err
+    assert not out.exists() or not any(out.iterdir())
+    d["services"]["short_term"]["leave_queue_per_year"] = {"withdrawal": 36.5}
+    path.write_text(tomli_w.dumps(d), encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    assert "offered load  Testby: kad 0.00  short_term 1.60! (leaving 36.5/yr)" in capsys.readouterr().out

@@ -2,8 +2,8 @@
 
 A targets file (``[[target]]`` entries and no ``[scenario]``, as read by ``calibrate``) is validated as
 one, so ``hjemtilhjem validate scenarios/vestfold/*.toml`` checks a whole folder. For a scenario, each pool's
-offered load (:mod:`hjemtilhjem.model.load`) is printed, and a pool whose queue is offered its capacity or more
-gets a warning: nothing in the model takes people out of a queue yet, so that queue grows without bound.
+offered load (:mod:`hjemtilhjem.model.load`) is printed; a pool offered its places or more whose waiting people
+never leave (``leave_queue_per_year``) is bad input, as its queue would grow without bound.
 """
 
 from __future__ import annotations
@@ -38,21 +38,17 @@ def is_targets_file(path: str | Path) -> bool:
     return "target" in data and "scenario" not in data and "extends" not in data
 
 
-def _loads(scenario: object) -> tuple[list[str], list[str]]:
-    """Lines of offered loads (one per municipality's own pools, one per shared pool) and warnings."""
+def _loads(scenario: object) -> list[str]:
+    """Lines of offered loads: one per municipality's own pools, one per shared pool (``!`` at 1 or more)."""
     from ..model.load import offered_loads
 
     lines: dict[str, list[str]] = {}
-    warnings = []
     for pl in offered_loads(scenario):  # type: ignore[arg-type]
         owner = pl.members[0] if pl.pool.endswith(f" {pl.service}") and len(pl.members) == 1 else pl.pool
         mark = "!" if pl.load >= 1.0 and pl.service != "kad" else ""
-        lines.setdefault(owner, []).append(f"{pl.service} {pl.load:.2f}{mark}")
-        if mark:
-            warnings.append(f"hjemtilhjem: warning: {pl.pool}: offered load {pl.load:.2f} >= 1 "
-                            f"({pl.requests_per_year:,.0f} requests a year x {pl.mean_stay_days:g} days for "
-                            f"{pl.capacity:g} places) and nobody leaves its queue: it grows without bound")
-    return [f"  offered load  {owner}: " + "  ".join(items) for owner, items in lines.items()], warnings
+        leaving = f" (leaving {pl.leaving_per_year:g}/yr)" if mark and pl.leaving_per_year > 0 else ""
+        lines.setdefault(owner, []).append(f"{pl.service} {pl.load:.2f}{mark}{leaving}")
+    return [f"  offered load  {owner}: " + "  ".join(items) for owner, items in lines.items()]
 
 
 def _check(path: str, overrides: list[str]) -> str:
@@ -65,10 +61,12 @@ def _check(path: str, overrides: list[str]) -> str:
         n = len(targets.target)
         return f"{path}: ok (targets: {n} target{'s' if n != 1 else ''})"
     ls = load_scenario(path, overrides)
-    lines, warnings = _loads(ls.scenario)
-    for w in warnings:
-        print(w, file=sys.stderr)
-    return "\n".join([f"{path}: ok ({ls.scenario.name}; sha256 {ls.sha256[:12]})", *lines])
+    from ..model.load import overload_errors
+
+    problems = overload_errors(ls.scenario, path)
+    if problems:
+        raise ScenarioError(problems)
+    return "\n".join([f"{path}: ok ({ls.scenario.name}; sha256 {ls.sha256[:12]})", *_loads(ls.scenario)])
 
 
 def main(args: argparse.Namespace) -> int:

@@ -23,8 +23,9 @@ from typing import Any
 
 import numpy as np
 
+from ..model.load import overload_errors
 from ..outcomes.labels import LABELS
-from ..scenario.loader import LoadedScenario, load_scenario
+from ..scenario.loader import LoadedScenario, ScenarioError, load_scenario
 from ..scenario.schema import Scenario
 from ..version import __version__
 from .runner import Executor, ReplicationOutput, make_executor, run_replications
@@ -301,8 +302,15 @@ def resolve_settings(scenario: str | Path | LoadedScenario | Scenario, overrides
                      replications: int | None, seed: int | None, parameter_uncertainty: bool | None,
                      executor: str | Executor, jobs: int | None,
                      scheduler: str | None) -> tuple[LoadedScenario, int, int, bool, Executor]:
-    """The loaded scenario and the run settings, each defaulting to the scenario's own value."""
+    """The loaded scenario and the run settings, each defaulting to the scenario's own value.
+
+    Raises :class:`ScenarioError` before any simulation when a pool's queue would grow without bound (offered its
+    places or more, nobody leaving it: :func:`hjemtilhjem.model.load.overload_errors`).
+    """
     loaded = _as_loaded(scenario, overrides)
+    problems = overload_errors(loaded.scenario, str(loaded.path))
+    if problems:
+        raise ScenarioError(problems)
     meta = loaded.scenario.scenario
     return (loaded, meta.replications if replications is None else replications,
             meta.seed if seed is None else seed,

@@ -19,7 +19,7 @@ from ..scenario.calendar import age_low, population_by_band
 from ..scenario.schema import Scenario
 from .network import compile_network
 
-__all__ = ["PoolLoad", "offered_loads"]
+__all__ = ["PoolLoad", "offered_loads", "overload_errors"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,13 @@ class PoolLoad:
     requests_per_year: float  #: from the hospital pathway and from home
     mean_stay_days: float
     load: float  #: offered load rho (inf with no places)
+    leaving_per_year: float = 0.0  #: rate at which people waiting at home leave its queue (leave_queue_per_year)
+
+    @property
+    def unbounded(self) -> bool:
+        """Offered its places or more with nobody leaving its queue (KAD has no queue: a full KAD sends to
+        hospital)."""
+        return self.load >= 1.0 and self.leaving_per_year <= 0 and self.service != "kad"
 
 
 def offered_loads(s: Scenario) -> list[PoolLoad]:
@@ -70,5 +77,15 @@ def offered_loads(s: Scenario) -> list[PoolLoad]:
         busy = requests[p] / 365.0 * stay * need
         out.append(PoolLoad(pool.name, pool.service_name, tuple(net.municipalities[m] for m in pool.members),
                             capacity[p], requests[p], stay,
-                            busy / capacity[p] if capacity[p] > 0 else (float("inf") if busy > 0 else 0.0)))
+                            busy / capacity[p] if capacity[p] > 0 else (float("inf") if busy > 0 else 0.0),
+                            sum(cfg.leave_queue_per_year.values())))
     return out
+
+
+def overload_errors(s: Scenario, shown: str) -> list[str]:
+    """``file:key.path: message`` for each pool whose queue would grow without bound (bad input before a run)."""
+    return [f"{shown}:services.{pl.service}.leave_queue_per_year: pool {pl.pool!r} is offered {pl.load:.2f} times its "
+            f"places ({pl.requests_per_year:,.0f} requests a year x {pl.mean_stay_days:g} days for {pl.capacity:g} "
+            "places) and nobody leaves its queue, so it would grow without bound: add places, lower the requests "
+            "or give the rates at which people waiting leave (death, withdrawal)"
+            for pl in offered_loads(s) if pl.unbounded]

@@ -67,6 +67,7 @@ class Places:
         self.queue_h: list[deque[Any]] = [deque() for _ in range(n)]  # waiting in hospital
         self.queue_o: list[deque[Any]] = [deque() for _ in range(n)]  # waiting at home (background)
         self.requests = [0] * n  # requests per pool (for the offered load)
+        self.left_queue = [0] * n  # people who left a pool's queue while waiting at home
         self.pool_service = [p.service for p in net.pools]
         self.by_hours = [p.by_hours for p in net.pools]
         self._held: dict[int, float] = {}  # hours held by each client of a pool in hours (by episode row)
@@ -272,8 +273,9 @@ class Places:
                     keep = times < self.until
                     # the requests of the whole run, last first, as plain arrays (popped from the end)
                     todo = (array("d", times[keep][::-1].tobytes()), array("d", stays[keep][::-1].tobytes()))
+                    leaving = self._leaving_draws(sname, m.name, int(keep.sum()))
                     if todo[0]:
-                        self._at(todo[0][-1], self._background_request, (pool, mi, todo, hours))
+                        self._at(todo[0][-1], self._background_request, (pool, mi, todo, hours, leaving))
 
     def _hours_drawer(self, service: str, municipality: str) -> _Hours:
         cfg = self.service_cfg[SERVICES.index(service)]
@@ -285,14 +287,43 @@ class Places:
         self.next_background -= 1
         return background_record(self.log.new_episode(pid, 1, mi, BACKGROUND_GROUP, 0, -1), stay, hours)
 
-    def _background_request(self, payload: tuple[int, int, tuple[array[float], array[float]], _Hours | None],
-                            ) -> None:
-        pool, mi, (times, stays), hours = payload
+    def _leaving_draws(self, service: str, municipality: str, n: int) -> tuple[array[float], array[int]] | None:
+        """For each request from home (last first): when the person would leave the queue (days after the request)
+        and whether by death (1) or withdrawal (0); None when nobody leaves (``leave_queue_per_year``)."""
+        rates = self.service_cfg[SERVICES.index(service)].leave_queue_per_year
+        total = sum(rates.values())
+        if total <= 0:
+            return None
+        rng = stream(self.seed, self.replication, f"leave_queue:{service}:{municipality}")
+        after = rng.exponential(365.0 / total, size=n)
+        death = (rng.random(n) < rates.get("death", 0.0) / total).astype(np.int64)
+        return array("d", after[::-1].tobytes()), array("q", death[::-1].tobytes())
+
+    def _background_request(self, payload: tuple[int, int, tuple[array[float], array[float]], _Hours | None,
+                                                 tuple[array[float], array[int]] | None]) -> None:
+        pool, mi, (times, stays), hours, leaving = payload
         times.pop()
         stay = stays.pop()
-        self._request(pool, self._background_record(mi, stay, hours.next() if hours else None), False)
+        rec = self._background_record(mi, stay, hours.next() if hours else None)
+        self._request(pool, rec, False)
+        if leaving is not None:
+            after, death = leaving[0].pop(), leaving[1].pop()
+            queue = self.queue_o[pool]
+            if queue and queue[-1][1] is rec:  # waiting at home: leaves the queue at that time unless placed first
+                self._at(after, self._leave_queue, (pool, queue[-1], death))
         if times:
             self._at(times[-1] - self.env._now, self._background_request, payload)
+
+    def _leave_queue(self, payload: tuple[int, tuple[float, Rec], int]) -> None:
+        """A person waiting at home leaves the queue (death: logged as a death at home), unless already placed."""
+        pool, entry, death = payload
+        try:
+            self.queue_o[pool].remove(entry)
+        except ValueError:
+            return
+        self.left_queue[pool] += 1
+        if death:
+            self._ev(self.env._now, entry[1][EID], _DEATH + Place.HOME)
 
     def _clear_places(self) -> None:
         self.queue_h = self.queue_o = []

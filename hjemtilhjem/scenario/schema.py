@@ -149,10 +149,20 @@ class Service(_Strict):
     )
     hospital_priority: bool = Field(True, description="patients waiting in hospital are served first")
     ends_in_death: bool = Field(False, description="a stay ends with the resident's death (long-term care)")
+    leave_queue_per_year: dict[Literal["death", "withdrawal"], float] = Field(
+        default_factory=dict, description="rates (per person-year) at which people waiting at home for this "
+                                          "service leave the queue: {death = 0.37, withdrawal = 0.1}")
     receives_on: Literal["all", "weekdays"] = Field(
         "all", description="when a place takes a patient from hospital: any time, or on working days within "
                            "[calendar] receiving_hours (weekends and public holidays wait for the next working day)")
     source: str = ""
+
+    @field_validator("leave_queue_per_year")
+    @classmethod
+    def _rates(cls, v: dict[str, float]) -> dict[str, float]:
+        if any(x < 0 for x in v.values()):
+            raise ValueError("rates must be >= 0")
+        return v
 
 
 class Calendar(_Strict):
