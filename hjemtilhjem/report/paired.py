@@ -179,14 +179,20 @@ def cost_differences(data: ReportData, lang: str) -> tuple[Figure, str, str] | N
     n_s = len(others)
     fig, ax = plt.subplots(figsize=(9.0, 1.5 + 0.36 * len(rows) * max(1, n_s) ** 0.6), layout="constrained")
     _forest(ax, rows, series, lang, bold_last=True)
+    lo_, hi_ = ax.get_xlim()
+    ax.set_xlim(lo_ * 1.18, hi_ * 1.18)  # room for the values beside the widest intervals
     ax.set_xlabel(text("report.diff_axis.cost", lang))
-    for i, (_, c, vals) in enumerate(series):  # the value beside each point, where it cannot collide
+    for i, (_, c, vals) in enumerate(series):  # the value beside each interval
         for j, v in enumerate(vals):
             if v is None:
                 continue
             y = len(rows) - 1 - j - (i - (n_s - 1) / 2) * (0.72 / n_s)
-            ax.annotate(number(v[0], lang, 1 if abs(v[0]) < 100 else 0), (max(v[2], v[0]), y), xytext=(6, 0),
-                        textcoords="offset points", va="center", fontsize=7, color=c)
+            # outside the interval, away from zero (the axis is symmetric, so there is room on that side)
+            left = v[0] < 0
+            ax.annotate(number(v[0], lang, 1 if abs(v[0]) < 100 else 0), (min(v[1], v[0]) if left else
+                                                                          max(v[2], v[0]), y),
+                        xytext=(-6 if left else 6, 0), textcoords="offset points", va="center",
+                        ha="right" if left else "left", fontsize=7, color=c)
     _legend(fig, series, lang)
     title = ("Endring i kostnader per betaler fra referansen" if lang == "nb"
              else "Change in costs by payer from the reference")
