@@ -105,3 +105,21 @@ def test_a_horizon_of_several_years_reports_each_measured_year() -> None:
     assert out.by_year["1"]["delayed_days"] != out.by_year["2"]["delayed_days"]
     one_year = run_unit(WorkUnit(load_scenario(TINY, ["scenario.horizon_days=365"]).scenario, 1, 7, False))
     assert one_year.by_year == {}
+
+
+def test_the_delayed_day_payment_counts_døgn_at_the_rate_of_their_year() -> None:
+    """Payment per overliggedøgn (midnight passed while waiting) at the rate of the midnight's calendar year."""
+    from hjemtilhjem.outcomes.indicators import indicators
+
+    s = load_scenario(TINY, ["scenario.start_date=2024-12-01", "scenario.warmup_days=0", "scenario.horizon_days=365",
+                             "costs.delayed_day_rate_nok=1000", "costs.delayed_day_rate_nok_by_year={2024 = 100}"]
+                      ).scenario
+    ctx = context(s)
+    log = EventLog()
+    _episode(log, 0, 1, 28.0, 29.5, Place.SHORT_TERM, 33.25)  # ready 30 Dec 12:00, out 3 Jan 06:00
+    arrays = log.arrays()
+    out, by = indicators(arrays, ctx, stays(arrays, ctx.w1))
+    # midnights 31 Dec (2024) and 1, 2, 3 Jan (2025): 1 x 100 + 3 x 1000, over one year
+    assert out["delayed_payment_nok"] == pytest.approx(3100.0)
+    assert by["Nordby"]["delayed_payment_nok"] == pytest.approx(3100.0)
+    assert out["delayed_days"] == pytest.approx(3.75)

@@ -8,6 +8,7 @@ its 30 days of follow-up lie inside the run (90 days for ``home_days_90``).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,6 +27,7 @@ from .intervals import (
     daily_mean,
     hospital_part,
     overlap_total,
+    overliggedogn,
     select,
     stays,
 )
@@ -49,6 +51,8 @@ class Context:
     unit_costs: dict[str, float]
     pool_capacity: np.ndarray  # places (or hours per week) of each pool, mean over the measured window
     pool_of: np.ndarray  # (municipalities, services) -> pool
+    #: the delayed-day payment rate of each calendar year of the run: (first day, end day, NOK), days from the start
+    day_rates: tuple[tuple[float, float, float], ...] = ()
     pool_names: list[str] = field(default_factory=list)
     pool_service: list[int] = field(default_factory=list)
     pool_by_hours: list[bool] = field(default_factory=list)
@@ -69,6 +73,27 @@ class Context:
     def internal(self) -> np.ndarray:
         """Hospitals of the health community (not external), as a bool mask."""
         return ~np.array(self.hospital_external, dtype=bool)
+
+
+def _day_rates(s: Scenario) -> tuple[tuple[float, float, float], ...]:
+    """(first day, end day, rate) of each calendar year the run touches (days counted from ``start_date``)."""
+    start = s.scenario.start_date
+    end_year = (start + dt.timedelta(days=s.scenario.warmup_days + s.scenario.horizon_days)).year
+    by_year = s.costs.delayed_day_rate_nok_by_year
+    return tuple((float((dt.date(y, 1, 1) - start).days), float((dt.date(y + 1, 1, 1) - start).days),
+                  by_year.get(str(y), s.costs.delayed_day_rate_nok)) for y in range(start.year, end_year + 1))
+
+
+def _payments(ready: Intervals, ctx: Context, n_m: int) -> np.ndarray:
+    """The municipalities' payments for utskrivningsklare patients in the window: each overliggedøgn (a midnight
+    passed while waiting) at the rate of its calendar year (forskrift om kommunal betaling for
+    utskrivningsklare pasienter), by home municipality."""
+    pay = np.zeros(n_m)
+    rates = ctx.day_rates or ((-np.inf, np.inf, ctx.day_rate_nok),)
+    for a, b, rate in rates:  # the midnight that starts day k belongs to day k's year: k in [a, b)
+        dogn = overliggedogn(ready.start, ready.end, max(ctx.w0, a - 1.0), min(ctx.w1, b - 1.0))
+        pay += np.bincount(ready.municipality, weights=dogn, minlength=n_m) * rate
+    return pay
 
 
 def context(s: Scenario) -> Context:
@@ -96,6 +121,7 @@ def context(s: Scenario) -> Context:
         bands=list(s.bands),
         municipalities=mnames,
         day_rate_nok=c.delayed_day_rate_nok,
+        day_rates=_day_rates(s),
         unit_costs={"hospital": c.hospital_bed_day_nok, "kad": c.kad_day_nok, "short_term": c.short_term_day_nok,
                     "rehab": c.rehab_day_nok, "long_term": c.long_term_day_nok, "home_care": c.home_care_day_nok},
         pool_capacity=np.maximum(capacity, 0.0),
@@ -234,7 +260,8 @@ def indicators(log: LogArrays, ctx: Context, st: dict[str, Intervals] | None = N
     out["delayed_days"] = float(dl_m.sum())
     out["delayed_days_per_1000_67plus"] = _share(out["delayed_days"], pop67_m.sum() / 1000.0)
     out["delayed_days_per_1000"] = _share(out["delayed_days"], pop_m.sum() / 1000.0)
-    out["delayed_payment_nok"] = out["delayed_days"] * ctx.day_rate_nok
+    pay_m = _payments(ready, ctx, n_m) / yrs
+    out["delayed_payment_nok"] = float(pay_m.sum())
     needs = ready.extra != Place.HOME
     rs = np.flatnonzero(needs & ready.closed & (ready.end >= w0) & (ready.end <= w1))
     waits = ready.end[rs] - ready.start[rs]
@@ -297,7 +324,6 @@ def indicators(log: LogArrays, ctx: Context, st: dict[str, Intervals] | None = N
     service_cost_m += np.bincount(kad.municipality, weights=_overlap_each(kad.start, kad.end, w0, w1),
                                   minlength=n_m) * uc["kad"]
     service_cost_m /= yrs
-    pay_m = dl_m * ctx.day_rate_nok
     out["cost_hospital_nok"] = bed_days / yrs * uc["hospital"] - out["delayed_payment_nok"]
     out["cost_municipal_nok"] = float(service_cost_m.sum() + pay_m.sum())
     iv_cost = 0.0

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..eventlog import SERVICES, Kind, LogArrays, Place
 
-__all__ = ["Intervals", "stays", "select", "hospital_part", "overlap_total", "daily_mean"]
+__all__ = ["Intervals", "stays", "select", "hospital_part", "overlap_total", "daily_mean", "overliggedogn"]
 
 
 @dataclass(frozen=True)
@@ -171,3 +171,11 @@ def hospital_part(hosp: Intervals, h: int) -> Intervals:
 def select(iv: Intervals, mask: np.ndarray) -> Intervals:
     """The intervals where ``mask`` holds."""
     return Intervals(**{f: getattr(iv, f)[mask] for f in Intervals.__dataclass_fields__})
+
+
+def overliggedogn(start: np.ndarray, end: np.ndarray, a: float, b: float) -> np.ndarray:
+    """Døgn of each wait ``[start, end)``: midnights ``k`` (whole days since the start of the run) with
+    ``start < k <= end`` and ``a < k <= b`` (the window)."""
+    lo = np.floor(np.maximum(start, a)) + 1.0
+    hi = np.floor(np.minimum(end, b))
+    return np.clip(hi - lo + 1.0, 0.0, None)

@@ -30,19 +30,11 @@ from ..data import national_population
 from ..eventlog import Kind, LogArrays, Place
 from ..scenario.calendar import age_low
 from .indicators import Context, _discharges, days_to_readmission
-from .intervals import Intervals
+from .intervals import Intervals, overliggedogn
 
-__all__ = ["official", "overliggedogn"]
+__all__ = ["official", "overliggedogn"]  # overliggedogn: re-exported from .intervals
 
 _EIGHT_HOURS = 8.0 / 24.0
-
-
-def overliggedogn(start: np.ndarray, end: np.ndarray, a: float, b: float) -> np.ndarray:
-    """Døgn of each wait ``[start, end)``: midnights ``k`` (whole days since the start of the run) with
-    ``start < k <= end`` and ``a < k <= b`` (the window)."""
-    lo = np.floor(np.maximum(start, a)) + 1.0
-    hi = np.floor(np.minimum(end, b))
-    return np.clip(hi - lo + 1.0, 0.0, None)
 
 
 def _share(num: float, den: float) -> float:

@@ -53,6 +53,9 @@ class Costs(_Strict):
     """Unit costs in NOK (each with its source and year in the scenario file)."""
 
     delayed_day_rate_nok: float = Field(ge=0, description="municipal payment per delayed day")
+    delayed_day_rate_nok_by_year: dict[str, float] = Field(
+        default_factory=dict, description="the statutory rate of each calendar year, e.g. {2024 = 5745, 2025 = 5920}; "
+                                          "years not given use delayed_day_rate_nok")
     hospital_bed_day_nok: float = Field(0.0, ge=0)
     kad_day_nok: float = Field(0.0, ge=0)
     short_term_day_nok: float = Field(0.0, ge=0)
@@ -60,6 +63,20 @@ class Costs(_Strict):
     long_term_day_nok: float = Field(0.0, ge=0)
     home_care_day_nok: float = Field(0.0, ge=0)
     source: str = ""
+
+    @field_validator("delayed_day_rate_nok_by_year")
+    @classmethod
+    def _rate_years(cls, v: dict[str, float]) -> dict[str, float]:
+        return _years(v)
+
+
+def _years(v: dict[str, float]) -> dict[str, float]:
+    bad = [k for k in v if not re.fullmatch(r"\d{4}", k)]
+    if bad:
+        raise ValueError(f"{bad[0]!r} is not a year (write e.g. 2025 = 5920)")
+    if any(x < 0 for x in v.values()):
+        raise ValueError("rates must be >= 0")
+    return v
 
 
 class BedClosure(_Strict):
