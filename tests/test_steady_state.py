@@ -53,3 +53,24 @@ def test_a_pool_that_starts_in_equilibrium_stays_level() -> None:
     half = 2.998 * eq.std(ddof=1) / np.sqrt(len(eq))  # 99%, t with 7 degrees of freedom
     assert abs(eq.mean() - 100.0) < half, (eq.mean(), half)  # M/G/inf: lambda x E[S] = 100 from day 0
     assert v1.mean() < 90.0  # version 1's stay x U(0,1) empties the places early (mean residual 10 days, not 32.5)
+
+
+def test_bed_requirement_of_an_m_g_inf_hospital_is_the_poisson_quantile() -> None:
+    """2 admissions a day, exponential stays of 5 days, everybody home, beds aplenty: the midnight census is
+    Poisson(10), so 95 % of days need 15 beds and 99 % need 18 (P(X <= 15) = 0.951, P(X <= 18) = 0.993)."""
+    from scipy import stats
+
+    from hjemtilhjem.outcomes.intervals import stays
+    from hjemtilhjem.outcomes.places import by_hospital
+
+    s = Scenario.model_validate(theory_dict(lam_per_day=2.0, discharge_to={"home": 1.0}, horizon_days=3000.0,
+                                            warmup_days=100.0))
+    ctx = context(s)
+    rows = [by_hospital(stays(simulate(s, r).log, ctx.w1), ctx)["Hospital"] for r in range(6)]
+    assert stats.poisson.ppf(0.95, 10) == 15 and stats.poisson.ppf(0.99, 10) == 18
+    for row in rows:
+        assert row["places_needed_95"] in (14.0, 15.0, 16.0)  # the sample quantile of 3000 days
+        assert row["places_needed_99"] in (17.0, 18.0, 19.0)
+    means = np.array([row["census_mean"] for row in rows])
+    half = stats.t.ppf(0.995, len(means) - 1) * means.std(ddof=1) / np.sqrt(len(means))  # 99% CI
+    assert abs(means.mean() - 10.0) < half, (means, half)

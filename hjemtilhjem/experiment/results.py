@@ -262,10 +262,30 @@ def write_folder(results: RunResults, out: str | Path = "results",
     return folder.final
 
 
+def bed_requirement_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per hospital and pool: its places, the mean midnight census and the places enough on 95 % and 99 %
+    of days (mean over the replications with the 95 % CI)."""
+    rows = []
+    for kind, places in (("hospital", summary.get("by_hospital", {})), ("pool", summary.get("by_pool", {}))):
+        for name, figures in places.items():
+            if "places_needed_95" not in figures:
+                continue
+            row: dict[str, Any] = {"kind": kind, "place": name,
+                                   "capacity": figures.get("capacity", {}).get("mean", "")}
+            for key in ("census_mean", "places_needed_95", "places_needed_99"):
+                row[key] = figures[key]["mean"]
+                row[f"{key}_ci95_low"], row[f"{key}_ci95_high"] = figures[key]["ci95"]
+            rows.append(row)
+    return rows
+
+
 def write_into(results: RunResults, folder: Path) -> None:
-    """Write ``summary.json``, ``replications.csv``, ``daily.csv`` and ``scenario.resolved.toml`` into ``folder``."""
+    """Write ``summary.json``, ``replications.csv``, ``daily.csv``, ``bed_requirement.csv`` and
+    ``scenario.resolved.toml`` into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
-    _write_json(folder / "summary.json", results.summary())
+    summary = results.summary()
+    _write_json(folder / "summary.json", summary)
+    _write_csv(folder / "bed_requirement.csv", bed_requirement_rows(summary))
     _write_csv(folder / "replications.csv", results.replication_rows())
     _write_csv(folder / "daily.csv", results.daily_rows())
     (folder / "scenario.resolved.toml").write_text(results.loaded.resolved_toml(), encoding="utf-8")

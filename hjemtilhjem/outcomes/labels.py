@@ -96,6 +96,11 @@ LABELS: dict[str, Label] = {
     "occupancy": Label("Belegg", "Occupancy", "andel", "share"),
     "requests": Label("Søknader om plass", "Requests for a place", "per år", "per year"),
     "wait_mean": Label("Ventetid til plass", "Wait for a place", "døgn", "days"),
+    "census_mean": Label("Belegg ved midnatt (snitt)", "Midnight census (mean)", "personer", "persons"),
+    "places_needed_95": Label("Plasser nok 95 % av dagene", "Places enough on 95% of days", "plasser", "places"),
+    "places_needed_99": Label("Plasser nok 99 % av dagene", "Places enough on 99% of days", "plasser", "places"),
+    "share_days_over_beds": Label("Andel dager over bemannede senger", "Share of days above staffed beds", "andel",
+                                  "share", high=1.0),
     "capacity": Label("Kapasitet (plasser eller timer per uke)", "Capacity (places or hours per week)",
                       "plasser / timer", "places / hours"),
 }
@@ -114,7 +119,7 @@ BETTER: dict[str, int] = {
     "utskrivningsklare_pasienter_per_1000_std": 0, "andel_med_overliggedogn": -1, "overliggedogn_per_opphold": -1,
     "reinnleggelse_67plus": -1, "reinnleggelse_utskrivningsklare": -1,
     "deaths_in_hospital_share": -1, "clients_in_place": 0, "occupancy": 0, "requests": 0, "wait_mean": -1,
-    "capacity": 0,
+    "capacity": 0, "census_mean": 0, "places_needed_95": 0, "places_needed_99": 0, "share_days_over_beds": -1,
 }
 
 

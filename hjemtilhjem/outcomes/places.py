@@ -12,15 +12,37 @@ from ..eventlog import SERVICES, Kind, LogArrays, Place
 from .indicators import Context, corridor_by_hospital
 from .intervals import Intervals, _first_by_row, _overlap_each, _same_extra, daily_mean, hospital_part, select
 
-__all__ = ["by_hospital", "by_pool", "daily_by_place"]
+__all__ = ["by_hospital", "by_pool", "daily_by_place", "midnight_census", "REQUIREMENT_LEVELS"]
 
 
 def _share(num: float, den: float) -> float:
     return float(num / den) if den > 0 else float("nan")
 
 
+def midnight_census(start: np.ndarray, end: np.ndarray, ctx: Context) -> np.ndarray:
+    """How many of the intervals hold at each midnight of the measured window (days ``ceil(w0) .. w1 - 1``)."""
+    k = np.arange(np.ceil(ctx.w0), ctx.w1, dtype=float)
+    return (np.searchsorted(np.sort(start), k, side="right") - np.searchsorted(np.sort(end), k, side="right")
+            ).astype(float)
+
+
+#: the shares of days on which the census may exceed the places: the bed requirement at 5 % and 1 %
+REQUIREMENT_LEVELS = (0.05, 0.01)
+
+
+def _requirement(census: np.ndarray) -> dict[str, float]:
+    """Places needed so that the midnight census is above them on at most 5 % / 1 % of days, and its mean."""
+    if len(census) == 0:
+        return {}
+    return {"census_mean": float(census.mean()),
+            **{f"places_needed_{round(100 * (1 - q))}": float(np.ceil(np.quantile(census, 1 - q, method="higher")))
+               for q in REQUIREMENT_LEVELS}}
+
+
 def by_hospital(st: dict[str, Intervals], ctx: Context) -> dict[str, dict[str, float]]:
-    """Per hospital: occupancy and corridor days (own hospitals), bed-days, admissions and delayed days per year."""
+    """Per hospital: occupancy and corridor days (own hospitals), bed-days, admissions and delayed days per year,
+    and the bed requirement: beds needed so that patients exceed the staffed beds (corridor) at midnight on at most
+    5 % / 1 % of days (``places_needed_95`` / ``_99``), with the mean midnight census."""
     w0, w1, yrs = ctx.w0, ctx.w1, ctx.years
     hosp, ready = st["hospital"], st["ready"]
     beds = ctx.hospital_beds if ctx.hospital_beds is not None else ctx.beds[None, :]
@@ -42,6 +64,12 @@ def by_hospital(st: dict[str, Intervals], ctx: Context) -> dict[str, dict[str, f
             occ = daily_mean(hospital_part(hosp, h), len(beds[h]) - 1)
             row["bed_occupancy"] = float(np.mean(occ[d0:d1] / beds[h][d0:d1]))
             row["corridor_patient_days"] = corridor[h] / yrs
+            mine = hospital_part(hosp, h)
+            census = midnight_census(mine.start, mine.end, ctx)
+            row.update(_requirement(census))
+            staffed = beds[h][np.arange(np.ceil(ctx.w0), ctx.w1).astype(np.int64)]
+            row["share_days_over_beds"] = float(np.mean(census > staffed)) if len(census) else float("nan")
+            row["capacity"] = float(np.mean(staffed)) if len(staffed) else float("nan")  # staffed beds
         out[name] = row
     return out
 
@@ -80,6 +108,25 @@ def by_pool(log: LogArrays, st: dict[str, Intervals], ctx: Context) -> dict[str,
     leave = _first_by_row(log, np.flatnonzero(k == Kind.HOSP_LEAVE))[log.row[rd]]
     end = np.where(leave >= 0, log.time[np.maximum(leave, 0)], w1)
     delayed = np.clip(np.minimum(end, w1) - np.maximum(log.time[rd], w0), 0.0, None)
+    # the demand on each pool at midnight: those in place and those waiting for a place (request to start, or to
+    # the end of the run; people who left the queue at home stop at their death), for the places needed
+    d_start, d_end, d_pool = [], [], []
+    for si, name in enumerate(SERVICES):
+        iv = st[name]
+        d_start.append(iv.start)
+        d_end.append(iv.end)
+        d_pool.append(ctx.pool_of[iv.municipality.astype(np.int64), si])
+    all_req = np.flatnonzero(k == Kind.SERVICE_REQUEST)
+    all_first = _same_extra(log, all_req, starts, _first_by_row(log, starts)[log.row[all_req]])
+    gone = _first_by_row(log, np.flatnonzero(k == Kind.DEATH))[log.row[all_req]]
+    d_start.append(log.time[all_req])
+    d_end.append(np.where(all_first >= 0, log.time[np.maximum(all_first, 0)],
+                          np.where(gone >= 0, log.time[np.maximum(gone, 0)], w1)))
+    d_pool.append(_pool_of_events(log, all_req, ctx))
+    pool_all = np.concatenate(d_pool)
+    order = np.argsort(pool_all, kind="stable")
+    start_all, end_all = np.concatenate(d_start)[order], np.concatenate(d_end)[order]
+    bounds = np.searchsorted(pool_all[order], np.arange(n + 1))
     requests = np.bincount(req_pool, minlength=n) / yrs
     placed_n = np.bincount(req_pool[placed], minlength=n)
     wait_sum = np.bincount(req_pool[placed], weights=wait[placed], minlength=n)
@@ -93,6 +140,9 @@ def by_pool(log: LogArrays, st: dict[str, Intervals], ctx: Context) -> dict[str,
                "delayed_days": float(delayed_days[p]), "capacity": cap}
         if not ctx.pool_by_hours[p]:
             row["occupancy"] = _share(float(in_place[p]), cap)
+            lo, hi = bounds[p], bounds[p + 1]
+            if hi > lo:
+                row.update(_requirement(midnight_census(start_all[lo:hi], end_all[lo:hi], ctx)))
         out[name] = row
     return out
 

@@ -1,4 +1,5 @@
-"""The report's table of places: each hospital and each pool shared by several municipalities."""
+"""The report's table of places: each hospital of the health community and each pool shared by several
+municipalities, with the bed requirement (places enough on 95 % and 99 % of days at the midnight census)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,13 @@ from .texts import text
 __all__ = ["place_table", "PLACE_KEYS"]
 
 #: columns of the table: hospital figures, then pool figures (a cell is "–" where a place has no such figure)
-PLACE_KEYS = ("bed_occupancy", "corridor_patient_days", "occupancy", "wait_mean", "delayed_days")
+PLACE_KEYS = ("bed_occupancy", "corridor_patient_days", "occupancy", "wait_mean", "delayed_days", "places_needed_95",
+              "places_needed_99")
 
 
 def place_table(data: ReportData, lang: str = "nb") -> Table | None:
-    """Hospitals (when a scenario has several) and shared pools, one row per place and scenario; None when every
-    scenario's network is one hospital and each municipality's own places."""
+    """Hospitals and shared pools, one row per place and scenario (None when the results have no places)."""
     hospitals = list(dict.fromkeys(h for s in data.scenarios for h in s.by_hospital))
-    if all(len(s.by_hospital) <= 1 for s in data.scenarios):
-        hospitals = []
     pools = list(dict.fromkeys(p for s in data.scenarios for p in s.by_pool if p in data.shared_pools))
     if not hospitals and not pools:
         return None

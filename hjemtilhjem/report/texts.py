@@ -78,12 +78,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "report.place": ("Sted", "Place"),
     "report.place_caption": ("Sykehus (beleggsprosent og korridorpasientdøgn mot egne senger) og tjenester som "
                              "flere kommuner deler (belegg, ventetid til plass og liggedøgn for utskrivningsklare som "
-                             "venter på dem): gjennomsnitt per år med 95 % konfidensintervall. Et eksternt sykehus "
-                             "har ingen senger i modellen.",
+                             "venter på dem): gjennomsnitt per år med 95 % konfidensintervall. Sengebehov: antall "
+                             "plasser som ved midnatt rommer pasientene (sykehus) eller dem som har eller venter på "
+                             "plass (tjenester) på 95 % og 99 % av dagene. Et eksternt sykehus har ingen senger i "
+                             "modellen.",
                              "Hospitals (bed occupancy and corridor patient days against their own beds) and services "
                              "shared by several municipalities (occupancy, wait for a place and the delayed days of "
-                             "patients waiting for them): mean per year with the 95% confidence interval. An "
-                             "external hospital has no beds in the model."),
+                             "patients waiting for them): mean per year with the 95% confidence interval. Bed "
+                             "requirement: the places that hold, at midnight, the patients (hospital) or those in or "
+                             "waiting for a place (services) on 95% and 99% of days. An external hospital has no beds "
+                             "in the model."),
     "report.flows": ("Pasientstrømmer per år", "Patient flows per year"),
     "report.provenance": ("Proveniens", "Provenance"),
     "report.model_summary": ("Modellbeskrivelse (STRESS-DES)", "Model summary (STRESS-DES)"),
