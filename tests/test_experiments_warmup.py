@@ -75,5 +75,9 @@ def test_run_records_diagnostic_and_warns(tmp_path, capsys):
 def test_run_results_expose_diagnostic():
     res = h.run(TINY, replications=3, executor="serial")
     diag = res.summary()["manifest"]["warmup_diagnostic"]
-    assert set(diag) == {"method", "series", "suggested_days", "scenario_days", "ok", "determined"}
+    assert set(diag) == {"method", "series", "suggested_days", "scenario_days", "ok", "determined", "by_series"}
     assert diag["ok"] == (30 >= diag["suggested_days"])
+    # what can drift is watched too: the patients waiting in hospital and long-term care; the longest is reported
+    assert set(diag["by_series"]) == {"hospital_occupancy", "delayed_patients", "long_term_occupancy"}
+    assert diag["suggested_days"] == max(diag["by_series"].values())
+    assert diag["series"].split(" (")[0] in diag["by_series"]

@@ -31,7 +31,7 @@ from ..version import __version__
 from .runner import Executor, ReplicationOutput, make_executor, run_replications
 from .stats import indicator_summary
 from .stats import summary as stat_summary
-from .warmup import warmup_diagnostic
+from .warmup import WATCHED, warmup_by_series
 
 __all__ = ["RunResults", "run", "write_folder", "write_into", "atomic_folder", "slug", "manifest_base"]
 
@@ -117,9 +117,10 @@ class RunResults:
         return m
 
     def warmup_diagnostic(self) -> dict[str, Any] | None:
-        """MSER-5 on mean daily hospital occupancy (see :mod:`.warmup`); ``None`` without daily series."""
-        series = [o.daily.get("hospital_occupancy") for o in self.outputs if o.daily]
-        return warmup_diagnostic([x for x in series if x is not None], self.scenario.scenario.warmup_days)
+        """MSER-5 on the daily series that can drift (hospital occupancy, patients waiting in hospital, long-term
+        occupancy; see :mod:`.warmup`): the longest suggestion; ``None`` without daily series."""
+        series = {name: [o.daily[name] for o in self.outputs if o.daily and name in o.daily] for name in WATCHED}
+        return warmup_by_series(series, self.scenario.scenario.warmup_days)
 
     def summary(self) -> dict[str, Any]:
         """The ``summary.json`` document.

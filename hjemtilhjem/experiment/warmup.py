@@ -1,4 +1,5 @@
-"""Warm-up diagnostic: MSER-5 (White 1997; Franklin & White 2008) on daily hospital occupancy.
+"""Warm-up diagnostic: MSER-5 (White 1997; Franklin & White 2008) on what can drift: daily hospital occupancy,
+the patients waiting in hospital for a municipal place, and long-term occupancy.
 
 The model starts with an empty hospital, so the first weeks under-state occupancy. MSER-5 cuts a
 series into batches of 5 observations and picks the truncation point ``d`` (in batches) that
@@ -7,20 +8,23 @@ minimises the squared standard error of the mean of what is left,
     MSER(d) = sum_{j >= d} (Z_j - mean(Z_d:))**2 / (k - d)**2,
 
 searched over the first half of the series only (a minimum in the second half means the run is too
-short to tell). Applied to the mean over replications of ``daily.csv``'s ``hospital_occupancy``.
+short to tell). Applied to the mean over replications of each series of ``daily.csv`` in :data:`WATCHED`; the
+longest suggestion is the one reported.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-__all__ = ["mser", "mser5", "warmup_diagnostic", "warning_text"]
+__all__ = ["mser", "mser5", "warmup_diagnostic", "warning_text", "WATCHED"]
 
 BATCH = 5
 SERIES = "hospital_occupancy"
+#: daily series watched for the warm-up: the hospital, the queue of patients ready and waiting, long-term care
+WATCHED = ("hospital_occupancy", "delayed_patients", "long_term_occupancy")
 
 
 def mser(y: Sequence[float] | np.ndarray, batch: int = BATCH) -> tuple[int, np.ndarray]:
@@ -55,8 +59,23 @@ def mser5(y: Sequence[float] | np.ndarray) -> int:
     return mser(y, BATCH)[0]
 
 
-def warmup_diagnostic(daily_series: Sequence[np.ndarray], warmup_days: float) -> dict[str, Any] | None:
-    """MSER-5 on the mean daily hospital occupancy over replications.
+def warmup_by_series(series: Mapping[str, Sequence[np.ndarray]], warmup_days: float) -> dict[str, Any] | None:
+    """:func:`warmup_diagnostic` of each named series; the one that asks for the longest warm-up is returned,
+    with ``by_series`` holding every series' suggestion (days)."""
+    found = {name: d for name, arrays in series.items()
+             if (d := warmup_diagnostic(arrays, warmup_days, name)) is not None}
+    if not found:
+        return None
+    worst = max(found, key=lambda name: found[name]["suggested_days"])
+    out = dict(found[worst])
+    out["by_series"] = {name: d["suggested_days"] for name, d in found.items()}
+    out["determined"] = all(d["determined"] for d in found.values())
+    return out
+
+
+def warmup_diagnostic(daily_series: Sequence[np.ndarray], warmup_days: float,
+                      name: str = SERIES) -> dict[str, Any] | None:
+    """MSER-5 on the mean over replications of one daily series (default: hospital occupancy).
 
     Parameters
     ----------
@@ -79,7 +98,7 @@ def warmup_diagnostic(daily_series: Sequence[np.ndarray], warmup_days: float) ->
     mean = np.mean([a[:n] for a in arrays], axis=0)
     cut, stat = mser(mean)
     determined = len(stat) > 0 and cut // BATCH < len(stat) - 1
-    return {"method": "MSER-5", "series": f"{SERIES} (mean of {len(arrays)} replications)",
+    return {"method": "MSER-5", "series": f"{name} (mean of {len(arrays)} replications)",
             "suggested_days": int(cut), "scenario_days": float(warmup_days), "ok": bool(warmup_days >= cut),
             "determined": bool(determined)}
 
@@ -89,5 +108,5 @@ def warning_text(name: str, diag: dict[str, Any] | None) -> str | None:
     if not diag or diag["ok"]:
         return None
     return (f"hjemtilhjem: warning: {name}: warm-up of {diag['scenario_days']:g} days is shorter than the "
-            f"{diag['suggested_days']} days MSER-5 suggests for daily hospital occupancy "
+            f"{diag['suggested_days']} days MSER-5 suggests for {diag['series'].split(' (')[0]} "
             f"(raise scenario.warmup_days, e.g. --set scenario.warmup_days={diag['suggested_days']})")
