@@ -108,15 +108,19 @@ class Page:
                 raise AssertionError(f"{text!r} did not appear on the page within {limit:.0f} s")
             time.sleep(0.25)
 
-    def settle(self, seconds: float = 1.0) -> None:
-        """Wait for Streamlit to finish the rerun a change started."""
-        from selenium.webdriver.common.by import By
+    def busy(self) -> bool:
+        """Streamlit is re-running the page: stale elements shown faded, or its running icon."""
+        return bool(self.d.execute_script(
+            "return document.querySelectorAll('[data-stale=\"true\"], [data-testid=\"stStatusWidgetRunningIcon\"],"
+            " [data-testid=\"stStatusWidgetRunningManIcon\"]').length"))
 
+    def settle(self, seconds: float = 1.0) -> None:
+        """Wait for Streamlit to finish the rerun a change started (quiet for half a second), then ``seconds``."""
         time.sleep(0.3)
         t0 = time.monotonic()
-        while self.d.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"] [data-testid*="unning"]'):
-            if time.monotonic() - t0 > self.timeout:
-                break
+        quiet = 0.0
+        while quiet < 0.5 and time.monotonic() - t0 < self.timeout:
+            quiet = 0.0 if self.busy() else quiet + 0.1
             time.sleep(0.1)
         time.sleep(seconds)
 
@@ -127,14 +131,23 @@ class Page:
         return self.wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, f'[aria-label="{label}"]')))
 
     def type_into(self, label: str, text: str) -> None:
+        """Replace a field's text; retried while Streamlit is still re-drawing the field."""
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.common.keys import Keys
 
-        el = self.field(label)
-        el.click()
-        el.send_keys(Keys.CONTROL, "a")
-        el.send_keys(Keys.DELETE)
-        el.send_keys(text)
-        el.send_keys(Keys.ENTER)
+        for attempt in range(5):
+            try:
+                el = self.field(label)
+                el.click()
+                el.send_keys(Keys.CONTROL, "a")
+                el.send_keys(Keys.DELETE)
+                el.send_keys(text)
+                el.send_keys(Keys.ENTER)
+                break
+            except WebDriverException:
+                if attempt == 4:
+                    raise
+                time.sleep(1.0)
         self.settle()
 
     def text_area(self, text: str) -> None:
@@ -156,7 +169,14 @@ class Page:
         el.send_keys(option)
         time.sleep(0.3)
         el.send_keys(Keys.ENTER)
-        self.settle(0.5)
+        el.send_keys(Keys.ESCAPE)  # a multiselect keeps its list open
+        self.settle(1.5)
+
+    def checkbox(self, label: str) -> None:
+        from selenium.webdriver.common.by import By
+
+        self.d.find_element(By.XPATH, f'//label[.//*[contains(text(), "{label}")]]').click()
+        self.settle()
 
     def tab(self, name: str) -> None:
         from selenium.webdriver.common.by import By

@@ -90,7 +90,7 @@ def _build_pool_scenario(at: AppTest, replications: int) -> None:
     at.selectbox(key="pool_service").set_value("short_term")
     at.multiselect(key="pool_members").set_value(["Aby", "Bstad"])
     at.text_input(key="pool_name").set_value("Felles korttid")
-    at.button[[b.label for b in at.button].index("Legg til felles ordning")].click()
+    at.button(key="pool_add").click()
     at.run()
     at.selectbox(key="cap_place").set_value("municipality.Aby")
     at.run()

@@ -34,6 +34,10 @@ SKIP = {
     "make run": "sets up the venv and runs the full baseline (30 replications); the test suite already runs inside "
                 "that venv, and the run it makes is the documented `hjemtilhjem run scenarios/vestfold/baseline.toml`",
     "make test": "runs this test suite (recursive)",
+    "make app": "starts the meeting app's server, which runs until stopped (tests/test_app_browser.py starts "
+                "`hjemtilhjem app --no-browser` and drives it in headless Chromium)",
+    "hjemtilhjem app --port 8600 --no-browser": "starts a server that runs until stopped (tests/test_app_browser.py "
+                                                "starts it the same way and drives it)",
     "hjemtilhjem sweep scenarios/vestfold/baseline.toml --executor dask --scheduler tcp://host:8786 ...":
         "a template: needs a running Dask scheduler at a placeholder address (the Dask executor is tested in "
         "tests/test_experiments_executors.py, docs/cluster.md in tests/test_experiments_docs.py)",

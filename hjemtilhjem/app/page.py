@@ -270,21 +270,16 @@ def _build_tab(lang: str, community: Community, baseline: Path, base: LoadedScen
 
     st.subheader(t("pools", lang))
     municipalities = [m.name for m in base.scenario.municipality]
-    with st.form("pool_form", clear_on_submit=True, border=True):
+    with st.container(border=True):
         c1, c2 = st.columns([1, 2])
         service = c1.selectbox(t("pool_service", lang), SERVICES, format_func=lambda v: t(f"service.{v}", lang),
                                key="pool_service")
-        members = c2.multiselect(t("pool_members", lang), municipalities, key="pool_members")
-        name = st.text_input(t("pool_name", lang), key="pool_name", placeholder=t("pool_default_name", lang,
-                                                                                  service=t(f"service.{service}",
-                                                                                            lang)))
-        if st.form_submit_button(t("pool_add", lang)):
-            if len(members) < 2:
-                st.warning(t("pool_need_two", lang))
-            else:
-                pname = name or t("pool_default_name", lang, service=t(f"service.{service}", lang)) + (
-                    f" ({', '.join(members)})")
-                s["pools"] = [*s["pools"], {"name": pname, "service": service, "members": list(members)}]
+        c2.multiselect(t("pool_members", lang), municipalities, key="pool_members")
+        st.text_input(t("pool_name", lang), key="pool_name",
+                      placeholder=t("pool_default_name", lang, service=t(f"service.{service}", lang)))
+        st.button(t("pool_add", lang), key="pool_add", on_click=_add_pool, args=(lang,))
+        if s.get("pool_warning"):
+            st.warning(s["pool_warning"])
     st.caption(t("pool_note", lang))
     if s["pools"] and st.button(t("pool_remove", lang), key="pool_remove"):
         s["pools"] = []
@@ -303,6 +298,20 @@ def _build_tab(lang: str, community: Community, baseline: Path, base: LoadedScen
     if c2.button(t("reset", lang), key="reset"):
         _reset()
         st.rerun()
+
+
+def _add_pool(lang: str) -> None:
+    """The pool from the fields above the button (a callback: it may clear those fields)."""
+    s = st.session_state
+    members = list(s.get("pool_members") or [])
+    service = s.get("pool_service") or "short_term"
+    if len(members) < 2:
+        s["pool_warning"] = t("pool_need_two", lang)
+        return
+    name = (s.get("pool_name") or "").strip() or (
+        t("pool_default_name", lang, service=t(f"service.{service}", lang)) + f" ({', '.join(members)})")
+    s["pools"] = [*s["pools"], {"name": name, "service": service, "members": members}]
+    s["pool_members"], s["pool_name"], s["pool_warning"] = [], "", None
 
 
 def _cap_changed(key: str, old: float) -> None:
