@@ -66,3 +66,54 @@ def test_ready_on_maundy_thursday_leaves_on_the_tuesday_after_easter(monkeypatch
 def test_receiving_hours_are_checked() -> None:
     with pytest.raises(ValueError, match="receiving_hours"):
         _scenario("2025-01-03", receiving_hours=[15.0, 8.0])
+
+
+def test_fewer_acute_events_on_days_off_and_the_same_number_in_a_week() -> None:
+    """weekend_admission_mult = 0.6: days off get 0.6 of the mean day, working days (7 - 1.2) / 5 = 1.16, so a
+    weekend day has 0.517 of a working day's events and a year keeps its total (20 a day)."""
+    d = theory_dict(lam_per_day=20.0, horizon_days=364.0, warmup_days=0.0, discharge_to={"home": 1.0})
+    d["scenario"]["start_date"] = "2025-01-06"  # a Monday: 52 whole weeks
+    d["calendar"] = {"holidays": "none", "weekend_admission_mult": 0.6}
+    s = Scenario.model_validate(d)
+    counts = []
+    for r in range(3):
+        log = engine.simulate(s, r).log
+        t = log.time[log.kind == Kind.ARRIVAL]
+        counts.append(np.bincount(t.astype(np.int64), minlength=364)[:364])
+    per_day = np.concatenate(counts).reshape(3, 52, 7).sum(axis=0).sum(axis=0)  # Monday .. Sunday
+    weekday, weekend = per_day[:5].mean(), per_day[5:].mean()
+    assert abs(weekend / weekday - 0.6 / 1.16) < 0.03, weekend / weekday
+    total = per_day.sum()
+    assert abs(total - 3 * 20 * 364) < 3 * np.sqrt(3 * 20 * 364)  # Poisson, 3 sd
+
+
+def test_a_summer_closure_takes_places_away_and_gives_them_back() -> None:
+    """10 short-term places, half closed 1-30 June: in June (after the stays running on 1 June end, fixed 2 days)
+    never more than 5 in place; in July up to 10 again."""
+    from hjemtilhjem.model.network import compile_network
+    from hjemtilhjem.outcomes.indicators import context, daily
+
+    d = theory_dict(lam_per_day=4.0, los={"dist": "fixed", "value": 1.0}, horizon_days=240.0, warmup_days=0.0,
+                    short_term_stay={"dist": "fixed", "value": 2.0})
+    d["scenario"]["start_date"] = "2025-04-01"
+    d["services"]["short_term"]["closures"] = [{"from": "06-01", "to": "06-30", "share": 0.5}]
+    s = Scenario.model_validate(d)
+    june, july = (dt.date(2025, 6, 1) - dt.date(2025, 4, 1)).days, (dt.date(2025, 7, 1) - dt.date(2025, 4, 1)).days
+    assert [(day, delta) for day, _, delta in compile_network(s).capacity_changes] == [(june, -5), (july, 5)]
+    occ = np.mean([daily(engine.simulate(s, r).log, context(s))["short_term_occupancy"] for r in range(3)], axis=0)
+    assert occ[june + 2:july].max() <= 5.0 + 1e-9
+    assert occ[july + 5:july + 30].max() > 6.0 and occ[july - 40:june].max() > 6.0
+
+
+def test_planning_time_in_working_days_skips_the_weekend(monkeypatch) -> None:
+    """One working day of planning, its clock running on working days only: ready on Friday 3 January 2025 at 12:00
+    with a place free, out on Monday at 12:00; ready on Wednesday 1 January (New Year's Day) at 12:00, the planning
+    starts on Thursday and the patient is out at its end (midnight to Friday)."""
+    s = _scenario("2025-01-03", receives_on="all")
+    s = s.model_copy(update={"discharge": s.discharge.model_copy(update={"planning_delay_working_days": 1.0})})
+    ready, leave = _leave_time(s, monkeypatch, arrive=0.2)
+    assert ready == pytest.approx(0.5) and leave == pytest.approx(3.5)
+    s2 = _scenario("2025-01-01", receives_on="all")
+    s2 = s2.model_copy(update={"discharge": s2.discharge.model_copy(update={"planning_delay_working_days": 1.0})})
+    ready, leave = _leave_time(s2, monkeypatch, arrive=0.2)
+    assert ready == pytest.approx(0.5) and leave == pytest.approx(2.0)

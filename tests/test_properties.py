@@ -53,7 +53,8 @@ def _node(data: Any, path: tuple[Any, ...]) -> Any:
 
 
 PATHS = _paths(DATA)
-FREE = {"population", "seasonality", "share", "admissions_per_1000_year", "discharge_to", "sources"}  # any keys
+FREE = {"population", "seasonality", "share", "admissions_per_1000_year", "discharge_to", "sources",
+        "delayed_day_rate_nok_by_year", "catchment"}  # tables whose keys are data (names, years, bands)
 TABLES = [(), *(p for p in PATHS if isinstance(_node(DATA, p), dict) and p[-1] not in FREE)]
 
 toml_scalars = st.one_of(st.integers(-10**6, 10**6), st.floats(allow_nan=True), st.booleans(), st.text(max_size=20),

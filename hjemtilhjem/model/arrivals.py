@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..eventlog import Route
-from ..scenario.calendar import population_by_band, season_by_day
+from ..scenario.calendar import population_by_band, season_by_day, weekday_pattern
 from ..scenario.schema import ADMISSION_MULT_CAP, Scenario
 from .draws import ROUTE, Episodes, Rec, attribute_columns, records, sparse
 from .network import Network
@@ -46,7 +46,8 @@ class Arrivals:
         """Acute events of every municipality x group for the whole run, thinned from candidates."""
         s = self.scenario
         net = self.network
-        seasons = [season_by_day(s, h) for h in s.hospitals]
+        week = weekday_pattern(s)  # acute events by day of the week (days off: weekend_admission_mult)
+        seasons = [season_by_day(s, h) * week for h in s.hospitals]
         pop = population_by_band(s)
         cols: dict[str, list[np.ndarray]] = {}
         for mi, m in enumerate(s.municipality):

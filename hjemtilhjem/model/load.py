@@ -78,7 +78,7 @@ def offered_loads(s: Scenario) -> list[PoolLoad]:
         out.append(PoolLoad(pool.name, pool.service_name, tuple(net.municipalities[m] for m in pool.members),
                             capacity[p], requests[p], stay,
                             busy / capacity[p] if capacity[p] > 0 else (float("inf") if busy > 0 else 0.0),
-                            sum(cfg.leave_queue_per_year.values())))
+                            cfg.leave_queue_per_year.total))
     return out
 
 

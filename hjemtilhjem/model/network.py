@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..eventlog import SERVICES
+from ..scenario.calendar import closure_days
 from ..scenario.schema import SERVICE_OF_CAPACITY, Scenario
 
 __all__ = ["Pool", "HospitalSite", "Network", "compile_network", "default_pool_name"]
@@ -106,7 +107,22 @@ def compile_network(s: Scenario) -> Network:
     for h in s.hospitals:
         catchment = tuple(h.catchment.get(n, 0.0) for n in names) if h.catchment else tuple(1.0 for _ in names)
         hospitals.append(HospitalSite(h.name, h.beds, catchment, h.external))
-    return Network(names, tuple(pools), tuple(pool_of), tuple(hospitals), _capacity_changes(s, pool_of))
+    changes = _capacity_changes(s, pool_of) + _closures(s, pools)
+    return Network(names, tuple(pools), tuple(pool_of), tuple(hospitals), tuple(sorted(changes)))
+
+
+def _closures(s: Scenario, pools: list[Pool]) -> tuple[tuple[float, int, float], ...]:
+    """Yearly closures of a service's places (``services.<x>.closures``): each pool loses ``share`` of its places
+    (rounded) from the first day of a closure and gets them back the day after its last."""
+    out: list[tuple[float, int, float]] = []
+    for si, name in enumerate(SERVICES):
+        for closure in getattr(s.services, name).closures:
+            for first, after in closure_days(s, closure.from_, closure.to):
+                for p, pool in enumerate(pools):
+                    cut = round(pool.capacity * closure.share)
+                    if pool.service == si and cut:
+                        out += [(float(first), p, -cut), (float(after), p, cut)]
+    return tuple(out)
 
 
 def _capacity_changes(s: Scenario, pool_of: list[tuple[int, ...]]) -> tuple[tuple[float, int, float], ...]:

@@ -83,7 +83,9 @@ class Places:
         self.planning_delay = self.scenario.discharge.planning_delay_days
         # receiving on working days only (services.<x>.receives_on = "weekdays"): the calendar of the run
         self.weekdays_only = [cfg.receives_on == "weekdays" for cfg in self.service_cfg]
-        self.working = working_days(self.scenario).tolist() if any(self.weekdays_only) else []
+        self.planning_working_days = self.scenario.discharge.planning_delay_working_days
+        self.working = working_days(self.scenario).tolist() \
+            if any(self.weekdays_only) or self.planning_working_days else []
         hours = self.scenario.calendar.receiving_hours
         self.receiving_hours = (hours[0] / 24.0, hours[1] / 24.0)
         # interim[service] = the service whose free place a hospital patient waiting for it may take, or -1
@@ -153,12 +155,27 @@ class Places:
         """``leave(rec)`` after the planning delay, when the pool's service next receives (working days)."""
         now = self.env._now
         delay = self.planning_delay + self._effect(rec, now).delay_delta
+        if self.planning_working_days:
+            delay = self._after_working_days(now, self.planning_working_days) - now + delay
         if self.weekdays_only[self.pool_service[pool]]:
             delay = self._receiving(now + max(delay, 0.0)) - now
         if delay > 0:
             self._at(delay, leave, rec)
         else:
             leave(rec)
+
+    def _after_working_days(self, t: float, n: float) -> float:
+        """``t`` plus ``n`` days of working time: the clock of the planning runs on working days only."""
+        working, rest = self.working, n
+        while rest > 0 and t < len(working):
+            day = int(t)
+            if not working[day]:
+                t = day + 1.0
+                continue
+            step = min(rest, day + 1.0 - t)
+            t += step
+            rest -= step
+        return min(t, self.until)
 
     def _receiving(self, t: float) -> float:
         """The first time at or after ``t`` in the receiving hours of a working day (the end of the run if none)."""
@@ -291,12 +308,12 @@ class Places:
         """For each request from home (last first): when the person would leave the queue (days after the request)
         and whether by death (1) or withdrawal (0); None when nobody leaves (``leave_queue_per_year``)."""
         rates = self.service_cfg[SERVICES.index(service)].leave_queue_per_year
-        total = sum(rates.values())
+        total = rates.total
         if total <= 0:
             return None
         rng = stream(self.seed, self.replication, f"leave_queue:{service}:{municipality}")
         after = rng.exponential(365.0 / total, size=n)
-        death = (rng.random(n) < rates.get("death", 0.0) / total).astype(np.int64)
+        death = (rng.random(n) < rates.death / total).astype(np.int64)
         return array("d", after[::-1].tobytes()), array("q", death[::-1].tobytes())
 
     def _background_request(self, payload: tuple[int, int, tuple[array[float], array[float]], _Hours | None,

@@ -9,7 +9,8 @@ import numpy as np
 from ..eventlog import SERVICES
 from .schema import MONTHS, SERVICE_OF_CAPACITY, Hospital, Scenario
 
-__all__ = ["run_days", "season_by_day", "beds_by_day", "population_by_band", "capacity_changes", "working_days"]
+__all__ = ["run_days", "season_by_day", "beds_by_day", "population_by_band", "capacity_changes", "working_days",
+           "weekday_pattern", "closure_days"]
 
 
 def run_days(s: Scenario) -> int:
@@ -97,3 +98,28 @@ def working_days(s: Scenario) -> np.ndarray:
 
         off = set(holidays.country_holidays("NO", years=sorted({d.year for d in dates})))
     return np.array([d.weekday() < 5 and d not in off for d in dates], dtype=bool)
+
+
+def weekday_pattern(s: Scenario) -> np.ndarray:
+    """Acute events on each simulated day relative to the mean day: ``weekend_admission_mult`` on days off, and
+    working days raised so that an ordinary week (5 working days, 2 off) keeps its total; all 1 by default."""
+    m = s.calendar.weekend_admission_mult
+    if m == 1.0:
+        return np.ones(run_days(s) + 1)
+    return np.where(working_days(s), (7.0 - 2.0 * m) / 5.0, m)
+
+
+def closure_days(s: Scenario, start: str, end: str) -> list[tuple[int, int]]:
+    """``(first day, day after the last)`` of each stretch of the run inside the yearly closure ``start``..``end``
+    (MM-DD, inclusive; may span the new year)."""
+    inside = [_in_closure(d, start, end) for d in _dates(s)]
+    out, first = [], None
+    for i, flag in enumerate(inside):
+        if flag and first is None:
+            first = i
+        elif not flag and first is not None:
+            out.append((first, i))
+            first = None
+    if first is not None:
+        out.append((first, len(inside)))
+    return out

@@ -91,6 +91,31 @@ class BedClosure(_Strict):
         return v
 
 
+class LeaveQueue(_Strict):
+    """Rates per person-year at which people waiting at home leave a queue (e.g. ``{death = 0.37}``)."""
+
+    death: float = Field(0.0, ge=0, description="deaths while waiting (logged as a death at home)")
+    withdrawal: float = Field(0.0, ge=0, description="requests withdrawn (moved, no longer needed)")
+
+    @property
+    def total(self) -> float:
+        return self.death + self.withdrawal
+
+
+class PlaceClosure(_Strict):
+    """A share of a service's places closed every year between two dates (e.g. summer, for lack of staff)."""
+
+    from_: str = Field(alias="from", pattern=r"^\d\d-\d\d$", description="MM-DD, every year")
+    to: str = Field(pattern=r"^\d\d-\d\d$")
+    share: float = Field(gt=0, le=1, description="share of each pool's places closed")
+
+    @field_validator("from_", "to")
+    @classmethod
+    def _date(cls, v: str) -> str:
+        _dt.date(2001, int(v[:2]), int(v[3:]))  # raises ValueError on 02-30 etc.
+        return v
+
+
 class Hospital(_Strict):
     """A hospital (one ``[hospital]`` table, or several ``[[hospital]]``)."""
 
@@ -139,6 +164,9 @@ class Discharge(_Strict):
     planning_delay_days: float = Field(
         0.0, ge=0, description="days from a free municipal place to the patient leaving hospital"
     )
+    planning_delay_working_days: float = Field(
+        0.0, ge=0, description="the municipality's assessment and planning time, counted in working days (weekends "
+                               "and public holidays do not count), before a patient with a free place leaves")
     readmission_scale_days: float = Field(
         10.0, gt=0, description="scale of the truncated-exponential time to readmission within 30 days"
     )
@@ -166,20 +194,16 @@ class Service(_Strict):
     )
     hospital_priority: bool = Field(True, description="patients waiting in hospital are served first")
     ends_in_death: bool = Field(False, description="a stay ends with the resident's death (long-term care)")
-    leave_queue_per_year: dict[Literal["death", "withdrawal"], float] = Field(
-        default_factory=dict, description="rates (per person-year) at which people waiting at home for this "
-                                          "service leave the queue: {death = 0.37, withdrawal = 0.1}")
+    leave_queue_per_year: LeaveQueue = Field(
+        default_factory=lambda: LeaveQueue(), description="rates (per person-year) at which people waiting at home "
+                                                          "for this service leave the queue")
+    closures: list[PlaceClosure] = Field(
+        default_factory=list, description="places closed every year, e.g. [{from = \"06-27\", to = \"08-14\", "
+                                          "share = 0.1}] (a cut never evicts: stays end as planned)")
     receives_on: Literal["all", "weekdays"] = Field(
         "all", description="when a place takes a patient from hospital: any time, or on working days within "
                            "[calendar] receiving_hours (weekends and public holidays wait for the next working day)")
     source: str = ""
-
-    @field_validator("leave_queue_per_year")
-    @classmethod
-    def _rates(cls, v: dict[str, float]) -> dict[str, float]:
-        if any(x < 0 for x in v.values()):
-            raise ValueError("rates must be >= 0")
-        return v
 
 
 class Calendar(_Strict):
@@ -189,6 +213,9 @@ class Calendar(_Strict):
     receiving_hours: tuple[float, float] = Field(
         (8.0, 15.0), strict=False, description="hours of a working day in which a place that receives on "
                                                "weekdays takes a patient from hospital: [from, to)")
+    weekend_admission_mult: float = Field(
+        1.0, ge=0, le=3.5, description="acute events on a day off (weekend, public holiday) relative to the week's "
+                                       "mean day; working days are raised so that a week keeps its total")
     source: str = ""
 
     @model_validator(mode="after")
