@@ -33,5 +33,8 @@ def test_app_in_chromium_changes_a_capacity_and_compares(tmp_path: Path) -> None
         assert "Parvise differanser mot basislinjen med 95 % KI" in body
         assert "Liggedøgn for utskrivningsklare: " in body and " døgn per år (95 % KI " in body
         assert "Traceback" not in body
+        # offline: everything the page loaded came from the app's own server
+        loaded = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+        assert loaded and all(u.startswith((url, "data:", "blob:")) for u in loaded), loaded
     folders = list((tmp_path / "results").glob("compare-vestfold-baseline-*"))
     assert len(folders) == 1 and (folders[0] / "comparison.json").exists()
