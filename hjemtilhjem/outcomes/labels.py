@@ -89,7 +89,7 @@ LABELS: dict[str, Label] = {
     "reinnleggelse_67plus": Label("Reinnleggelse 8 timer–30 dager, 67 år og eldre",
                                   "Readmission 8 hours to 30 days, aged 67+", "andel", "share", high=1.0),
     "reinnleggelse_utskrivningsklare": Label("Reinnleggelse 1–30 dager etter utskrivningsklart opphold",
-                                             "Readmission 1-30 days after a ready-for-discharge stay", "andel",
+                                             "Readmission 1–30 days after a ready-for-discharge stay", "andel",
                                              "share", high=1.0),
     # per pool of places (outcomes.places)
     "clients_in_place": Label("Brukere i tjenesten (snitt)", "Clients in the service (mean)", "personer", "persons"),

@@ -39,12 +39,16 @@ __all__ = ["Table", "TABLE_KEYS", "MUNICIPALITY_KEYS", "FLOW_ROWS", "run_sentenc
 TABLE_KEYS = ("delayed_days", "delayed_days_per_1000_67plus", "delayed_payment_nok", "bed_occupancy",
               "corridor_patient_days", "los_mean", "admissions", "readmission_30d", "mortality_30d", "home_days_90",
               "short_term_wait", "kad_admissions_per_1000", "cost_hospital_nok", "cost_municipal_nok",
-              "cost_intervention_nok")
+              "cost_intervention_nok",
+              # the official indicators as Helsedirektoratet and SKDE define them (outcomes/official.py)
+              "overliggedogn_per_1000", "utskrivningsklare_pasienter_per_1000",
+              "utskrivningsklare_pasienter_per_1000_std", "andel_med_overliggedogn", "overliggedogn_per_opphold",
+              "reinnleggelse_67plus", "reinnleggelse_utskrivningsklare")
 #: the indicators of the citable sentences
 SENTENCE_KEYS = ("delayed_days", "readmission_30d", "bed_occupancy", "corridor_patient_days", "home_days_90",
                  "delayed_payment_nok")
-MUNICIPALITY_KEYS = ("delayed_days", "delayed_days_per_1000_67plus", "delayed_payment_nok", "admissions",
-                     "readmission_30d", "home_days_90", "cost_municipal_nok")
+MUNICIPALITY_KEYS = ("delayed_days", "delayed_days_per_1000_67plus", "overliggedogn_per_1000", "delayed_payment_nok",
+                     "admissions", "readmission_30d", "home_days_90", "cost_municipal_nok")
 FLOW_ROWS = ("acute_events", "triage_hospital", "triage_kad", "triage_home", "kad_to_hospital", "kad_to_home",
              "hospital_admissions", "readmissions", "discharge_home", "discharge_home_care", "discharge_short_term",
              "discharge_rehab", "discharge_long_term", "deaths_in_hospital")
