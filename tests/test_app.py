@@ -187,6 +187,9 @@ def test_bad_capacity_shows_the_cli_message_and_keeps_the_result(community: Path
     assert "Traceback" not in shown
     assert at.session_state["compare_job"] is job  # nothing already computed is lost
     assert "Ferdig: 2 replikasjoner" in _texts(at)
+    at.number_input(key="cap:municipality.Bstad.short_term_beds").set_value(6)  # corrected: the error goes
+    at.run()
+    assert not [e.value for e in at.error]
 
 
 def test_bad_override_and_english(community: Path) -> None:

@@ -286,6 +286,8 @@ def _build_tab(lang: str, community: Community, baseline: Path, base: LoadedScen
 
     draft = Draft(baseline=baseline, name=s.get("scenario_name") or t("default_name", lang), interventions=chosen,
                   capacity=dict(s["capacity"]), pools=[PoolDraft(**p) for p in s["pools"]])
+    if s.get("errors_for") is not None and s["errors_for"] != _signature(draft):
+        s["errors"], s["errors_for"] = [], None  # the input that was wrong has been changed
     st.subheader(t("changes", lang))
     lines = describe(draft, base_caps, shipped, lang)
     if lines:
@@ -298,6 +300,11 @@ def _build_tab(lang: str, community: Community, baseline: Path, base: LoadedScen
     if c2.button(t("reset", lang), key="reset"):
         _reset()
         st.rerun()
+
+
+def _signature(draft: Draft) -> tuple[object, ...]:
+    return (draft.name, tuple(draft.overrides()), tuple((p.name, p.service, tuple(p.members)) for p in draft.pools),
+            tuple(_user_overrides()))
 
 
 def _add_pool(lang: str) -> None:
@@ -332,8 +339,9 @@ def _start_compare(draft: Draft, base: LoadedScenario, shipped: list[Any], folde
             raise ScenarioError([f"{other.path}:scenario.name: the scenario needs a name other than the "
                                  "baseline's"])
     except (ScenarioError, OutsideFolders) as exc:
-        # shown above the tabs; what was computed before stays
+        # shown above the tabs until the input changes; what was computed before stays
         st.session_state["errors"] = exc.messages if isinstance(exc, ScenarioError) else [str(exc)]
+        st.session_state["errors_for"] = _signature(draft)
         return
     st.session_state["errors"] = []
     reps, seed = _settings(base)
