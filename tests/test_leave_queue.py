@@ -37,3 +37,19 @@ def test_no_leaving_rates_no_change() -> None:
     d["services"]["short_term"]["leave_queue_per_year"] = {}
     b = simulate(Scenario.model_validate(d), 0).log
     assert np.array_equal(a.time, b.time) and np.array_equal(a.kind, b.kind)
+
+
+def test_a_waiting_list_at_day_0_is_served_as_places_free() -> None:
+    """40 places full at day 0 (fixed stays of 10 days, so the residents' remaining stays are U(0, 10)) and 20 people
+    waiting at home: all 20 ask at day 0, none starts before a resident leaves, all have started by day 10."""
+    d = theory_dict(lam_per_day=0.0, horizon_days=30.0, warmup_days=0.0, short_term_beds=40)
+    d["services"]["short_term"].update(stay_days={"dist": "fixed", "value": 10.0}, initial_occupancy=1.0,
+                                       initial_waiting_per_1000_80plus=20.0 / (POP / 1000.0))
+    log = simulate(Scenario.model_validate(d), 0).log
+    req = (log.kind == Kind.SERVICE_REQUEST) & (log.extra == Place.SHORT_TERM)
+    assert req.sum() == 20 and (log.time[req] == 0.0).all()
+    waiting = set(log.person[req].tolist())
+    starts = (log.kind == Kind.SERVICE_START) & np.isin(log.person, list(waiting))
+    ends = (log.kind == Kind.SERVICE_END) & ~np.isin(log.person, list(waiting))
+    assert starts.sum() == 20 and log.time[starts].max() <= 10.0
+    assert log.time[starts].min() >= log.time[ends].min() > 0.0  # the first waiter starts when a resident leaves

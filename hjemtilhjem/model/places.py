@@ -281,6 +281,9 @@ class Places:
                         rec = self._background_record(mi, st, need if hours else None)
                         self.used[pool] += need
                         self._start_service(pool, rec)
+                n_wait = int(round(cfg.initial_waiting_per_1000_80plus * pop80[mi] / 1000.0))
+                if n_wait:
+                    self._initial_waiting(pool, mi, sname, n_wait, hours)
                 rate = cfg.other_requests_per_1000_80plus_year * pop80[mi] / 1000.0 / 365.0
                 if rate > 0:
                     rng = stream(self.seed, self.replication, f"other:{sname}:{m.name}")
@@ -315,6 +318,21 @@ class Places:
         after = rng.exponential(365.0 / total, size=n)
         death = (rng.random(n) < rates.death / total).astype(np.int64)
         return array("d", after[::-1].tobytes()), array("q", death[::-1].tobytes())
+
+    def _initial_waiting(self, pool: int, mi: int, sname: str, n: int, hours: _Hours | None) -> None:
+        """A waiting list at day 0: ``n`` people from home ask for a place (and may leave the queue as others do)."""
+        m = self.scenario.municipality[mi].name
+        rng = stream(self.seed, self.replication, f"waiting:{sname}:{m}")
+        stays = durations(self.service_cfg[SERVICES.index(sname)].stay_days, rng.random(n))
+        leaving = self._leaving_draws(sname, f"{m}:waiting", n)
+        for stay in stays.tolist():
+            rec = self._background_record(mi, stay, hours.next() if hours else None)
+            self._request(pool, rec, False)
+            if leaving is not None:
+                after, death = leaving[0].pop(), leaving[1].pop()
+                queue = self.queue_o[pool]
+                if queue and queue[-1][1] is rec:
+                    self._at(after, self._leave_queue, (pool, queue[-1], death))
 
     def _background_request(self, payload: tuple[int, int, tuple[array[float], array[float]], _Hours | None,
                                                  tuple[array[float], array[int]] | None]) -> None:
