@@ -149,7 +149,14 @@ class Places:
         if self._in_interim and rec[EID] in self._in_interim and self._end_interim(rec):
             self._start_service(pool, rec)  # from the interim place: no planning delay, already out of hospital
             return
-        self._discharge(pool, rec, self._leave)
+        if self.working:  # working days count somewhere (receiving days, planning time)
+            self._discharge(pool, rec, self._leave)
+            return
+        delay = self.planning_delay + self._effect(rec, self.env._now).delay_delta
+        if delay > 0:
+            self._at(delay, self._leave, rec)
+        else:
+            self._leave(rec)
 
     def _discharge(self, pool: int, rec: Rec, leave: Callable[[Rec], None]) -> None:
         """``leave(rec)`` after the planning delay, when the pool's service next receives (working days)."""
