@@ -25,7 +25,7 @@ import numpy as np
 from ..model.engine import simulate
 from ..model.memory import retain_freed_memory
 from ..outcomes.flows import flows
-from ..outcomes.indicators import context, daily, indicators, stays
+from ..outcomes.indicators import context, corridor_by_hospital, daily, indicators, stays
 from ..outcomes.official import official
 from ..outcomes.places import by_hospital, by_pool, daily_by_place
 from ..scenario.schema import Scenario
@@ -69,19 +69,22 @@ def run_unit(unit: WorkUnit) -> ReplicationOutput:
     res = simulate(unit.scenario, unit.replication, unit.seed, unit.parameter_uncertainty)
     ctx = context(unit.scenario)
     st = stays(res.log, ctx.w1)  # shared by indicators and daily series
-    ind, by = _all_indicators(res.log, ctx, st)
+    corridor = corridor_by_hospital(st["hospital"], ctx, ctx.w0, ctx.w1)  # shared by four callers
+    ind, by = _all_indicators(res.log, ctx, st, corridor)
     return ReplicationOutput(scenario=unit.scenario.name, replication=unit.replication, indicators=ind,
-                             by_municipality=by, daily={**daily(res.log, ctx, st), **daily_by_place(st, ctx)},
+                             by_municipality=by,
+                             daily={**daily(res.log, ctx, st, corridor), **daily_by_place(st, ctx, corridor)},
                              patients=res.patients, events=res.events, cpu_seconds=res.cpu_seconds,
                              log_bytes=res.log.nbytes, parameters=res.parameters,
                              flows=flows(res.log, ctx, [g.name for g in unit.scenario.group]),
-                             by_hospital=by_hospital(st, ctx), by_pool=by_pool(res.log, st, ctx),
+                             by_hospital=by_hospital(st, ctx, corridor), by_pool=by_pool(res.log, st, ctx),
                              by_year=_by_year(res.log, ctx, st))
 
 
-def _all_indicators(log: Any, ctx: Any, st: Any) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+def _all_indicators(log: Any, ctx: Any, st: Any, corridor: Any = None,
+                    ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """The model's indicators and the official ones, overall and by municipality."""
-    ind, by = indicators(log, ctx, st)
+    ind, by = indicators(log, ctx, st, corridor)
     off, off_by = official(log, ctx, st)
     ind.update(off)
     for name, values in off_by.items():

@@ -225,8 +225,11 @@ def _home_days(log: LogArrays, idx: np.ndarray, st: dict[str, Intervals], deaths
     return np.clip(days - away - dead, 0.0, days)
 
 
+Corridor = tuple[list[float], list[np.ndarray]]
+
+
 def indicators(log: LogArrays, ctx: Context, st: dict[str, Intervals] | None = None,
-               ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+               corridor: Corridor | None = None) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """All indicators of one replication: ``(overall, by_municipality)``.
 
     ``st`` is ``stays(log, ctx.w1)`` when the caller already has it (it is shared with :func:`daily`).
@@ -249,7 +252,8 @@ def indicators(log: LogArrays, ctx: Context, st: dict[str, Intervals] | None = N
     occ_daily = daily_mean(inside, n_days)
     d0, d1 = int(np.floor(w0)), int(np.ceil(w1))
     out["bed_occupancy"] = float(np.mean(occ_daily[d0:d1] / ctx.beds[d0:d1]))
-    out["corridor_patient_days"] = sum(corridor_by_hospital(hosp, ctx, w0, w1)[0]) / yrs
+    corridor = corridor_by_hospital(hosp, ctx, w0, w1) if corridor is None else corridor
+    out["corridor_patient_days"] = sum(corridor[0]) / yrs
     bed_days = overlap_total(inside.start, inside.end, w0, w1)
     out["hospital_bed_days"] = bed_days / yrs
     out["hospital_occupied_beds"] = bed_days / (w1 - w0)
@@ -368,7 +372,9 @@ def _inside(hosp: Intervals, ctx: Context) -> Intervals:
 
 
 def corridor_by_hospital(hosp: Intervals, ctx: Context, a: float, b: float) -> tuple[list[float], list[np.ndarray]]:
-    """Patient-days above each own hospital's staffed beds inside ``[a, b]``, and per day of the run."""
+    """Patient-days above each own hospital's staffed beds inside ``[a, b]``, and per day of the run (the daily
+    series do not depend on ``[a, b]``; one call with the measured window serves the indicators, the daily series
+    and the figures per hospital of a replication: their ``corridor`` argument)."""
     beds = ctx.hospital_beds if ctx.hospital_beds is not None else ctx.beds[None, :]
     if len(beds) == 1:
         total, per_day = _excess(hosp, beds[0], a, b)
@@ -381,14 +387,15 @@ def corridor_by_hospital(hosp: Intervals, ctx: Context, a: float, b: float) -> t
     return totals, days
 
 
-def daily(log: LogArrays, ctx: Context, st: dict[str, Intervals] | None = None) -> dict[str, np.ndarray]:
+def daily(log: LogArrays, ctx: Context, st: dict[str, Intervals] | None = None,
+          corridor: Corridor | None = None) -> dict[str, np.ndarray]:
     """Daily series over the whole run (warm-up included): day index, occupancy and queues.
 
     ``st`` is ``stays(log, ctx.w1)`` when the caller already has it.
     """
     st = stays(log, ctx.w1) if st is None else st
     n_days = len(ctx.beds) - 1
-    _, per_day = corridor_by_hospital(st["hospital"], ctx, 0.0, ctx.w1)
+    _, per_day = corridor_by_hospital(st["hospital"], ctx, 0.0, ctx.w1) if corridor is None else corridor
     out = {
         "day": np.arange(n_days, dtype=float),
         "staffed_beds": ctx.beds[:n_days],

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..eventlog import SERVICES, Kind, LogArrays, Place
-from .indicators import Context, corridor_by_hospital
+from .indicators import Context, Corridor, corridor_by_hospital
 from .intervals import Intervals, _first_by_row, _overlap_each, _same_extra, daily_mean, hospital_part, select
 
 __all__ = ["by_hospital", "by_pool", "daily_by_place", "midnight_census", "REQUIREMENT_LEVELS"]
@@ -39,15 +39,16 @@ def _requirement(census: np.ndarray) -> dict[str, float]:
                for q in REQUIREMENT_LEVELS}}
 
 
-def by_hospital(st: dict[str, Intervals], ctx: Context) -> dict[str, dict[str, float]]:
+def by_hospital(st: dict[str, Intervals], ctx: Context, corridor: Corridor | None = None,
+                ) -> dict[str, dict[str, float]]:
     """Per hospital: occupancy and corridor days (own hospitals), bed-days, admissions and delayed days per year,
     and the bed requirement: beds needed so that patients exceed the staffed beds (corridor) at midnight on at most
     5 % / 1 % of days (``places_needed_95`` / ``_99``), with the mean midnight census."""
     w0, w1, yrs = ctx.w0, ctx.w1, ctx.years
     hosp, ready = st["hospital"], st["ready"]
     beds = ctx.hospital_beds if ctx.hospital_beds is not None else ctx.beds[None, :]
-    corridor = dict(zip(np.flatnonzero(ctx.internal).tolist(), corridor_by_hospital(hosp, ctx, w0, w1)[0],
-                        strict=True))
+    totals = (corridor_by_hospital(hosp, ctx, w0, w1) if corridor is None else corridor)[0]
+    by_h = dict(zip(np.flatnonzero(ctx.internal).tolist(), totals, strict=True))
     d0, d1 = int(np.floor(w0)), int(np.ceil(w1))
     n_h = len(ctx.hospitals)
     adm = (hosp.start >= w0) & (hosp.start < w1)
@@ -63,7 +64,7 @@ def by_hospital(st: dict[str, Intervals], ctx: Context) -> dict[str, dict[str, f
         if not ctx.hospital_external[h]:
             occ = daily_mean(hospital_part(hosp, h), len(beds[h]) - 1)
             row["bed_occupancy"] = float(np.mean(occ[d0:d1] / beds[h][d0:d1]))
-            row["corridor_patient_days"] = corridor[h] / yrs
+            row["corridor_patient_days"] = by_h[h] / yrs
             mine = hospital_part(hosp, h)
             census = midnight_census(mine.start, mine.end, ctx)
             row.update(_requirement(census))
@@ -147,18 +148,19 @@ def by_pool(log: LogArrays, st: dict[str, Intervals], ctx: Context) -> dict[str,
     return out
 
 
-def daily_by_place(st: dict[str, Intervals], ctx: Context) -> dict[str, np.ndarray]:
+def daily_by_place(st: dict[str, Intervals], ctx: Context, corridor: Corridor | None = None,
+                   ) -> dict[str, np.ndarray]:
     """Daily series of each hospital (occupancy, corridor patients) when there are several, and of each shared
     pool's clients (a municipality's own pools are in the municipal series already)."""
     n_days = len(ctx.beds) - 1
     out: dict[str, np.ndarray] = {}
     hosp = st["hospital"]
     if len(ctx.hospitals) > 1:
-        _, corridor = corridor_by_hospital(hosp, ctx, 0.0, ctx.w1)
+        per_day = (corridor_by_hospital(hosp, ctx, 0.0, ctx.w1) if corridor is None else corridor)[1]
         for j, h in enumerate(np.flatnonzero(ctx.internal).tolist()):
             name = ctx.hospitals[h]
             out[f"hospital_occupancy:{name}"] = daily_mean(hospital_part(hosp, h), n_days)
-            out[f"corridor_patients:{name}"] = corridor[j]
+            out[f"corridor_patients:{name}"] = per_day[j]
         for h in np.flatnonzero(~ctx.internal).tolist():
             out[f"hospital_occupancy:{ctx.hospitals[h]}"] = daily_mean(hospital_part(hosp, h), n_days)
     members = np.bincount(ctx.pool_of.ravel(), minlength=len(ctx.pool_names))
