@@ -130,6 +130,7 @@ def test_pool_built_in_page_and_compared(community: Path) -> None:
 @pytest.mark.slow
 def test_download_and_report_match_the_cli(community: Path, tmp_path: Path) -> None:
     at = _app()
+    at.sidebar.text_area(key="overrides_text").set_value("scenario.horizon_days=100")
     _build_pool_scenario(at, 3)
     at.button(key="run_compare").click()
     at.run()
@@ -145,7 +146,8 @@ def test_download_and_report_match_the_cli(community: Path, tmp_path: Path) -> N
     assert load_scenario(toml).sha256 == other.sha256
     out = tmp_path / "cli"
     proc = subprocess.run([sys.executable, "-m", "hjemtilhjem", "compare", str(community / "baseline.toml"),
-                           str(toml), "-r", "3", "--seed", str(job.seed), "--jobs", "1", "--out", str(out), "-q"],
+                           str(toml), "-r", "3", "--seed", str(job.seed), "--jobs", "1", "--out", str(out), "-q",
+                           "--set", "scenario.horizon_days=100"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     cli_folder = next(out.glob("compare-*"))

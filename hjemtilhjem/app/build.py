@@ -206,20 +206,23 @@ def load_draft(draft: Draft, folders: AppFolders, shipped: Iterable[ShippedInter
     """
     check_extends(draft.baseline, folders)
     path = write_draft(draft, folders, list(shipped))
+    extra = list(extra)
     loaded = load_scenario(path, [*draft.overrides(), *extra])
-    return freeze(loaded, folders)
+    return freeze(loaded, folders, extra)
 
 
-def freeze(loaded: LoadedScenario, folders: AppFolders) -> LoadedScenario:
+def freeze(loaded: LoadedScenario, folders: AppFolders, extra: Iterable[str] = ()) -> LoadedScenario:
     """The resolved scenario written as a file of its own (what the page offers for download) and loaded from
-    it: what runs is that file as written, so the CLI given the downloaded file runs and reports the same."""
+    it with the sidebar's ``--set`` lines (``extra``, already in the file: they change nothing but are recorded as
+    the CLI records them): what runs is that file, so the CLI given the downloaded file and the same ``--set``
+    lines runs and reports the same."""
     text = loaded.resolved_toml()
     gen = folders.work / "scenarios"
     gen.mkdir(parents=True, exist_ok=True)
     path = folders.writable(gen / f"{slug(loaded.scenario.name)}-{loaded.sha256[:12]}.toml")
     if not path.exists():
         path.write_text(text, encoding="utf-8")
-    frozen = load_scenario(path)
+    frozen = load_scenario(path, list(extra))
     assert frozen.sha256 == loaded.sha256, "the resolved scenario must load to the same scenario"
     return frozen
 

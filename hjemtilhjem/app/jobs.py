@@ -166,7 +166,8 @@ class Job:
                    for i, ls in enumerate(self.scenarios)]
         if not self.is_comparison:
             return results[0]
-        return Comparison(results=results, wall_seconds=wall, command=self.command,
+        everywhere = tuple(x for x in self.scenarios[0].overrides if all(x in ls.overrides for ls in self.scenarios))
+        return Comparison(results=results, wall_seconds=wall, command=self.command, overrides=everywhere,
                           overrides_by_scenario={ls.scenario.name: ls.overrides for ls in self.scenarios})
 
     def report(self, lang: str) -> tuple[Path, Path] | None:
