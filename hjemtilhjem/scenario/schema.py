@@ -79,16 +79,21 @@ def _years(v: dict[str, float]) -> dict[str, float]:
     return v
 
 
-class BedClosure(_Strict):
+class _Yearly(_Strict):
+    """A stretch of every year, ``from`` and ``to`` as MM-DD (inclusive; it may span the new year)."""
+
     from_: str = Field(alias="from", pattern=r"^\d\d-\d\d$", description="MM-DD, every year")
     to: str = Field(pattern=r"^\d\d-\d\d$")
-    beds: int = Field(description="change in staffed beds, usually negative")
 
     @field_validator("from_", "to")
     @classmethod
     def _date(cls, v: str) -> str:
         _dt.date(2001, int(v[:2]), int(v[3:]))  # raises ValueError on 02-30 etc.
         return v
+
+
+class BedClosure(_Yearly):
+    beds: int = Field(description="change in staffed beds, usually negative")
 
 
 class LeaveQueue(_Strict):
@@ -102,18 +107,10 @@ class LeaveQueue(_Strict):
         return self.death + self.withdrawal
 
 
-class PlaceClosure(_Strict):
+class PlaceClosure(_Yearly):
     """A share of a service's places closed every year between two dates (e.g. summer, for lack of staff)."""
 
-    from_: str = Field(alias="from", pattern=r"^\d\d-\d\d$", description="MM-DD, every year")
-    to: str = Field(pattern=r"^\d\d-\d\d$")
     share: float = Field(gt=0, le=1, description="share of each pool's places closed")
-
-    @field_validator("from_", "to")
-    @classmethod
-    def _date(cls, v: str) -> str:
-        _dt.date(2001, int(v[:2]), int(v[3:]))  # raises ValueError on 02-30 etc.
-        return v
 
 
 class Hospital(_Strict):
