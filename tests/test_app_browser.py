@@ -20,7 +20,7 @@ REASON = missing()
 def test_app_in_chromium_changes_a_capacity_and_compares(tmp_path: Path) -> None:
     with app_server(tmp_path / "results") as url, browser() as driver:
         page = Page(driver, url)
-        assert "Basislinjen er ikke kjørt ennå." in page.body()
+        page.text_appears("Basislinjen er ikke kjørt ennå.")
         short_comparison(page)
         page.tab("Bygg scenario")
         page.choose("Sted", "Larvik")
