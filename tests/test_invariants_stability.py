@@ -71,5 +71,7 @@ def test_cli_reports_unstable_scenario_in_one_line_exit_2(tmp_path: Path, capsys
     assert code == 2
     lines = [x for x in err.splitlines() if x.strip()]
     assert lines == [lines[0]] and "Traceback" not in err
-    assert lines[0].startswith("hjemtilhjem: unstable scenario: municipality Larvik: short_term queue grows")
+    # offered more than its places with nobody leaving the queue: refused before any simulation, the pool named
+    assert lines[0].startswith(f"{BASELINE}:services.short_term.leave_queue_per_year: pool 'Larvik short_term' is "
+                               "offered "), lines[0]
     assert not any(tmp_path.iterdir())  # no results folder
