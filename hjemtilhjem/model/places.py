@@ -333,26 +333,25 @@ class Places:
         stays = durations(self.service_cfg[SERVICES.index(sname)].stay_days, rng.random(n))
         leaving = self._leaving_draws(sname, f"{m}:waiting", n)
         for stay in stays.tolist():
-            rec = self._background_record(mi, stay, hours.next() if hours else None)
-            self._request(pool, rec, False)
-            if leaving is not None:
-                after, death = leaving[0].pop(), leaving[1].pop()
-                queue = self.queue_o[pool]
-                if queue and queue[-1][1] is rec:
-                    self._at(after, self._leave_queue, (pool, queue[-1], death))
+            self._request_from_home(pool, self._background_record(mi, stay, hours.next() if hours else None),
+                                    leaving)
+
+    def _request_from_home(self, pool: int, rec: Rec, leaving: tuple[array[float], array[int]] | None) -> None:
+        """A request from home; if it waits, it leaves the queue at its drawn time (``leaving``, popped) unless
+        placed first."""
+        self._request(pool, rec, False)
+        if leaving is not None:
+            after, death = leaving[0].pop(), leaving[1].pop()
+            queue = self.queue_o[pool]
+            if queue and queue[-1][1] is rec:
+                self._at(after, self._leave_queue, (pool, queue[-1], death))
 
     def _background_request(self, payload: tuple[int, int, tuple[array[float], array[float]], _Hours | None,
                                                  tuple[array[float], array[int]] | None]) -> None:
         pool, mi, (times, stays), hours, leaving = payload
         times.pop()
         stay = stays.pop()
-        rec = self._background_record(mi, stay, hours.next() if hours else None)
-        self._request(pool, rec, False)
-        if leaving is not None:
-            after, death = leaving[0].pop(), leaving[1].pop()
-            queue = self.queue_o[pool]
-            if queue and queue[-1][1] is rec:  # waiting at home: leaves the queue at that time unless placed first
-                self._at(after, self._leave_queue, (pool, queue[-1], death))
+        self._request_from_home(pool, self._background_record(mi, stay, hours.next() if hours else None), leaving)
         if times:
             self._at(times[-1] - self.env._now, self._background_request, payload)
 
