@@ -87,19 +87,21 @@ def by_pool(log: LogArrays, st: dict[str, Intervals], ctx: Context) -> dict[str,
     w0, w1, yrs = ctx.w0, ctx.w1, ctx.years
     n = len(ctx.pool_names)
     k = log.kind
+    # every stay with its pool: KAD stays are KAD_ADMIT..KAD_LEAVE, the others SERVICE_START..SERVICE_END
+    d_start = [st[name].start for name in SERVICES]
+    d_end = [st[name].end for name in SERVICES]
+    d_pool = [ctx.pool_of[st[name].municipality.astype(np.int64), si] for si, name in enumerate(SERVICES)]
     in_place = np.zeros(n)
-    # KAD stays are KAD_ADMIT..KAD_LEAVE, the other services SERVICE_START..SERVICE_END (st[name] for both)
-    for si, name in enumerate(SERVICES):
-        iv = st[name]
-        pools = ctx.pool_of[iv.municipality.astype(np.int64), si]
-        in_place += np.bincount(pools, weights=np.clip(np.minimum(iv.end, w1) - np.maximum(iv.start, w0), 0.0, None),
-                                minlength=n)
-    in_place /= (w1 - w0)
-    req = np.flatnonzero((k == Kind.SERVICE_REQUEST) & (log.time >= w0) & (log.time < w1))
-    req_pool = _pool_of_events(log, req, ctx)
-    # the start of the service asked for (an episode may start an interim service first)
+    for a, b, p in zip(d_start, d_end, d_pool, strict=True):
+        in_place += np.bincount(p, weights=_overlap_each(a, b, w0, w1), minlength=n)
+    in_place /= w1 - w0
+    # every request with the start of the service asked for (an episode may start an interim service first)
+    all_req = np.flatnonzero(k == Kind.SERVICE_REQUEST)
     starts = np.flatnonzero(k == Kind.SERVICE_START)
-    first = _same_extra(log, req, starts, _first_by_row(log, starts)[log.row[req]])
+    all_first = _same_extra(log, all_req, starts, _first_by_row(log, starts)[log.row[all_req]])
+    all_pool = _pool_of_events(log, all_req, ctx)
+    window = (log.time[all_req] >= w0) & (log.time[all_req] < w1)
+    req, req_pool, first = all_req[window], all_pool[window], all_first[window]
     placed = first >= 0
     wait = np.where(placed, log.time[np.maximum(first, 0)] - log.time[req], np.nan)
     # delayed days by the pool asked for: the destination in the READY event, until leaving hospital
@@ -111,19 +113,11 @@ def by_pool(log: LogArrays, st: dict[str, Intervals], ctx: Context) -> dict[str,
     delayed = np.clip(np.minimum(end, w1) - np.maximum(log.time[rd], w0), 0.0, None)
     # the demand on each pool at midnight: those in place and those waiting for a place (request to start, or to
     # the end of the run; people who left the queue at home stop at their death), for the places needed
-    d_start, d_end, d_pool = [], [], []
-    for si, name in enumerate(SERVICES):
-        iv = st[name]
-        d_start.append(iv.start)
-        d_end.append(iv.end)
-        d_pool.append(ctx.pool_of[iv.municipality.astype(np.int64), si])
-    all_req = np.flatnonzero(k == Kind.SERVICE_REQUEST)
-    all_first = _same_extra(log, all_req, starts, _first_by_row(log, starts)[log.row[all_req]])
     gone = _first_by_row(log, np.flatnonzero(k == Kind.DEATH))[log.row[all_req]]
     d_start.append(log.time[all_req])
     d_end.append(np.where(all_first >= 0, log.time[np.maximum(all_first, 0)],
                           np.where(gone >= 0, log.time[np.maximum(gone, 0)], w1)))
-    d_pool.append(_pool_of_events(log, all_req, ctx))
+    d_pool.append(all_pool)
     pool_all = np.concatenate(d_pool)
     order = np.argsort(pool_all, kind="stable")
     start_all, end_all = np.concatenate(d_start)[order], np.concatenate(d_end)[order]
