@@ -12,8 +12,12 @@ import argparse
 import sys
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..scenario.loader import ScenarioError, load_scenario
+
+if TYPE_CHECKING:
+    from ..model.load import PoolLoad
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -38,12 +42,10 @@ def is_targets_file(path: str | Path) -> bool:
     return "target" in data and "scenario" not in data and "extends" not in data
 
 
-def _loads(scenario: object) -> list[str]:
+def _loads(loads: list[PoolLoad]) -> list[str]:
     """Lines of offered loads: one per municipality's own pools, one per shared pool (``!`` at 1 or more)."""
-    from ..model.load import offered_loads
-
     lines: dict[str, list[str]] = {}
-    for pl in offered_loads(scenario):  # type: ignore[arg-type]
+    for pl in loads:
         owner = pl.members[0] if pl.pool.endswith(f" {pl.service}") and len(pl.members) == 1 else pl.pool
         mark = "!" if pl.load >= 1.0 and pl.service != "kad" else ""
         leaving = f" (leaving {pl.leaving_per_year:g}/yr)" if mark and pl.leaving_per_year > 0 else ""
@@ -61,12 +63,13 @@ def _check(path: str, overrides: list[str]) -> str:
         n = len(targets.target)
         return f"{path}: ok (targets: {n} target{'s' if n != 1 else ''})"
     ls = load_scenario(path, overrides)
-    from ..model.load import overload_errors
+    from ..model.load import offered_loads, overload_errors
 
-    problems = overload_errors(ls.scenario, path)
+    loads = offered_loads(ls.scenario)
+    problems = overload_errors(ls.scenario, path, loads)
     if problems:
         raise ScenarioError(problems)
-    return "\n".join([f"{path}: ok ({ls.scenario.name}; sha256 {ls.sha256[:12]})", *_loads(ls.scenario)])
+    return "\n".join([f"{path}: ok ({ls.scenario.name}; sha256 {ls.sha256[:12]})", *_loads(loads)])
 
 
 def main(args: argparse.Namespace) -> int:

@@ -82,10 +82,11 @@ def offered_loads(s: Scenario) -> list[PoolLoad]:
     return out
 
 
-def overload_errors(s: Scenario, shown: str) -> list[str]:
-    """``file:key.path: message`` for each pool whose queue would grow without bound (bad input before a run)."""
+def overload_errors(s: Scenario, shown: str, loads: list[PoolLoad] | None = None) -> list[str]:
+    """``file:key.path: message`` for each pool whose queue would grow without bound (bad input before a run);
+    ``loads`` when the caller has :func:`offered_loads` already."""
     return [f"{shown}:services.{pl.service}.leave_queue_per_year: pool {pl.pool!r} is offered {pl.load:.2f} times its "
             f"places ({pl.requests_per_year:,.0f} requests a year x {pl.mean_stay_days:g} days for {pl.capacity:g} "
             "places) and nobody leaves its queue, so it would grow without bound: add places, lower the requests "
             "or give the rates at which people waiting leave (death, withdrawal)"
-            for pl in offered_loads(s) if pl.unbounded]
+            for pl in (offered_loads(s) if loads is None else loads) if pl.unbounded]
