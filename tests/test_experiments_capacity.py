@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import hjemtilhjem as h
-from hjemtilhjem.scenario.calendar import capacity_changes
+from hjemtilhjem.eventlog import Place
+from hjemtilhjem.model.network import compile_network
 
 TINY = Path(__file__).parent / "data" / "tiny_exp.toml"
 PLUS_ONE = ["intervention.follow_up.enabled=true", "intervention.follow_up.cost_per_patient_nok=0",
@@ -20,8 +21,9 @@ def _fp(res: h.RunResults) -> str:
 def test_capacity_changes_listed_per_targeted_municipality():
     s = h.load_scenario(TINY, [*PLUS_ONE, 'intervention.follow_up.targets.municipalities=["Bstad"]',
                                "intervention.follow_up.start_day=40"]).scenario
-    assert capacity_changes(s) == [(40.0, 1, 1, 1)]
-    assert capacity_changes(h.load_scenario(TINY).scenario) == []  # the intervention is disabled
+    net = compile_network(s)
+    assert net.capacity_changes == ((40.0, net.pool_of[1][Place.SHORT_TERM], 1),)  # Bstad's short-term pool
+    assert compile_network(h.load_scenario(TINY).scenario).capacity_changes == ()  # the intervention is disabled
 
 
 def test_capacity_delta_from_day_0_equals_more_places():

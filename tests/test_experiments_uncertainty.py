@@ -11,7 +11,7 @@ import pytest
 
 import hjemtilhjem as h
 from hjemtilhjem.cli import main
-from hjemtilhjem.model.engine import _draw_parameters
+from hjemtilhjem.model.effects import draw_parameters as _draw_parameters
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny_exp.toml"

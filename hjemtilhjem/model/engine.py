@@ -38,8 +38,6 @@ from .watch import Watch
 
 __all__ = ["Simulation", "RunResult", "Effect", "simulate", "UnstableScenario"]
 
-_draw_parameters = draw_parameters  # the name the tests and the experiment layer know
-
 # methods called back from the calendar: bound once per run (see Simulation.__init__)
 _CALLBACKS = ("_on_arrival", "_kad_end", "_die_in_hospital", "_ready", "_leave", "_stay_end", "_readmit",
               "_die_after", "_background_request", "_watch", "_change_capacity", "_leave_to_interim",

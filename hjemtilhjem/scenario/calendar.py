@@ -6,10 +6,9 @@ import datetime as dt
 
 import numpy as np
 
-from ..eventlog import SERVICES
-from .schema import MONTHS, SERVICE_OF_CAPACITY, Hospital, Scenario
+from .schema import MONTHS, Hospital, Scenario
 
-__all__ = ["run_days", "season_by_day", "beds_by_day", "population_by_band", "capacity_changes", "working_days",
+__all__ = ["run_days", "season_by_day", "beds_by_day", "population_by_band", "working_days",
            "weekday_pattern", "closure_days"]
 
 
@@ -63,25 +62,6 @@ def beds_by_day(s: Scenario, hospital: Hospital | None = None) -> np.ndarray:
 def population_by_band(s: Scenario) -> np.ndarray:
     """Inhabitants, shape (municipalities, bands)."""
     return np.array([[m.population[b] for b in s.bands] for m in s.municipality], dtype=float)
-
-
-def capacity_changes(s: Scenario) -> list[tuple[float, int, int, int]]:
-    """Municipal capacity changes of enabled interventions: ``(start_day, municipality, service, delta)``.
-
-    ``capacity_delta`` (e.g. ``{short_term_beds = 5}``) applies to each targeted municipality (all when
-    none are named) from the intervention's ``start_day``; service indices follow ``SERVICES``.
-    """
-    service_of = {key: SERVICES.index(service) for key, service in SERVICE_OF_CAPACITY.items()}
-    names = [m.name for m in s.municipality]
-    out: list[tuple[float, int, int, int]] = []
-    for iv in s.intervention:
-        if not iv.enabled:
-            continue
-        munis = [names.index(m) for m in iv.targets.municipalities] or list(range(len(names)))
-        for key, delta in iv.active_effects().capacity_delta.items():
-            if delta:
-                out.extend((float(iv.start_day), mi, service_of[key], int(delta)) for mi in munis)
-    return sorted(out)
 
 
 def age_low(band: str) -> int:
