@@ -20,7 +20,7 @@ from .common import UsageError
 __all__ = ["main", "build_parser"]
 
 #: command modules, in the order ``--help`` lists them
-COMMANDS = ("run", "compare", "validate", "report", "schema", "sweep", "calibrate", "app")
+COMMANDS = ("init", "run", "compare", "validate", "report", "schema", "sweep", "calibrate", "app")
 
 
 class _Parser(argparse.ArgumentParser):
