@@ -125,6 +125,81 @@ def _merge(base: Any, over: Any) -> Any:
     return copy.deepcopy(over)
 
 
+#: what ``remove`` can take out of an inherited scenario
+REMOVABLE = ("municipality", "hospital", "pool", "group", "intervention")
+
+
+def _remove(base: dict[str, Any], spec: Any, shown: str) -> dict[str, Any]:
+    """``base`` without the named entries of ``remove = { municipality = ["Jevnaker"], ... }``.
+
+    A removed municipality also leaves the hospitals' catchments and the pools' members; a removed group leaves
+    interventions' targets. An entry left with nothing (a hospital with an empty catchment, a pool with no members,
+    an intervention whose targets were all removed, which would then target everyone) is an error naming it, as is
+    a name the base does not have.
+    """
+    if not isinstance(spec, dict):
+        raise ScenarioError([f"{shown}:remove: must be a table, e.g. remove = {{ municipality = [\"Jevnaker\"] }}"])
+    out = copy.deepcopy(base)
+    errors: list[str] = []
+    gone: dict[str, set[str]] = {}
+    for kind, names in spec.items():
+        if kind not in REMOVABLE:
+            errors.append(f"{shown}:remove.{kind}: cannot remove {kind!r}{did_you_mean(kind, REMOVABLE)}; "
+                          f"use one of {', '.join(REMOVABLE)}")
+            continue
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            errors.append(f"{shown}:remove.{kind}: must be a list of names, e.g. [\"{kind}_name\"]")
+            continue
+        items = out.get(kind)
+        if isinstance(items, dict):
+            items = [items]  # a single [hospital] table
+        items = items if isinstance(items, list) else []
+        have = [str(x.get("name")) for x in items if isinstance(x, dict)]
+        for name in names:
+            if name not in have:
+                hint = did_you_mean(name, have) or (f" (the base has {', '.join(have)})" if have else "")
+                errors.append(f"{shown}:remove.{kind}: the base scenario has no {kind} {name!r}{hint}")
+        drop = set(names)
+        kept = [x for x in items if not (isinstance(x, dict) and x.get("name") in drop)]
+        if kind == "hospital" and not kept:
+            errors.append(f"{shown}:remove.hospital: every hospital would be removed; a scenario needs one")
+        out[kind] = kept
+        gone[kind] = drop
+    munis, groups = gone.get("municipality", set()), gone.get("group", set())
+    if munis:
+        hospitals = out.get("hospital")
+        for h in hospitals if isinstance(hospitals, list) else [hospitals] if isinstance(hospitals, dict) else []:
+            catchment = h.get("catchment")
+            if isinstance(catchment, dict) and catchment:
+                h["catchment"] = {m: v for m, v in catchment.items() if m not in munis}
+                if not h["catchment"]:
+                    errors.append(f"{shown}:remove.municipality: hospital {h.get('name')!r} serves only removed "
+                                  f"municipalities ({', '.join(sorted(catchment))}); remove it too: "
+                                  f"remove.hospital = [\"{h.get('name')}\"]")
+        for p in out.get("pool", []) or []:
+            members = p.get("members")
+            if isinstance(members, list):
+                p["members"] = [m for m in members if m not in munis]
+                if not p["members"]:
+                    errors.append(f"{shown}:remove.municipality: pool {p.get('name')!r} has no member left; remove it "
+                                  f"too: remove.pool = [\"{p.get('name')}\"]")
+    for iv in out.get("intervention", []) or []:
+        targets = iv.get("targets") if isinstance(iv, dict) else None
+        if not isinstance(targets, dict):
+            continue
+        for key, removed in (("municipalities", munis), ("groups", groups)):
+            listed = targets.get(key)
+            if removed and isinstance(listed, list) and any(x in removed for x in listed):
+                targets[key] = [x for x in listed if x not in removed]
+                if not targets[key]:
+                    errors.append(f"{shown}:remove: intervention {iv.get('name')!r} targets only removed {key} "
+                                  f"({', '.join(listed)}) and would then target all; remove it too or give its "
+                                  f"targets.{key}")
+    if errors:
+        raise ScenarioError(errors)
+    return out
+
+
 def _load_chain(path: Path, shown: str, origins: dict[Path_, str],
                 seen: list[Path]) -> tuple[dict[str, Any], list[Path]]:
     real = path.resolve()
@@ -133,9 +208,11 @@ def _load_chain(path: Path, shown: str, origins: dict[Path_, str],
     data = _read_toml(path, shown)
     if not data:
         raise ScenarioError([f"{shown}: the file is empty"])
-    own = {k: v for k, v in data.items() if k != "extends"}
+    own = {k: v for k, v in data.items() if k not in ("extends", "remove")}
     files = [path]
     parent = data.get("extends")
+    if "remove" in data and parent is None:
+        raise ScenarioError([f"{shown}:remove: removes inherited entries, so it needs extends = \"...\""])
     if parent is not None:
         if not isinstance(parent, str):
             raise ScenarioError([f"{shown}:extends: must be a path (string)"])
@@ -148,6 +225,8 @@ def _load_chain(path: Path, shown: str, origins: dict[Path_, str],
             raise ScenarioError([f"{shown}:extends: {parent_path}: file not found"])
         base, parent_files = _load_chain(parent_path, str(parent_path), origins, [*seen, real])
         files.extend(parent_files)
+        if "remove" in data:
+            base = _remove(base, data["remove"], shown)
         data = _merge(base, own)
     _record(origins, own, (), shown)
     return data, files
