@@ -16,6 +16,7 @@ from ..eventlog import Route
 from ..scenario.calendar import population_by_band, season_by_day, weekday_pattern
 from ..scenario.schema import ADMISSION_MULT_CAP, Scenario
 from .draws import ROUTE, Episodes, Rec, attribute_columns, records, sparse
+from .effects import EffectTable
 from .network import Network
 from .rng import stream
 
@@ -34,7 +35,7 @@ class Arrivals:
     replication: int
     until: float
     n_groups: int
-    effects: list[list[Any]]
+    effects: EffectTable
     outcome_bound: np.ndarray
     log: Any
     env: Any
@@ -49,6 +50,8 @@ class Arrivals:
         week = weekday_pattern(s)  # acute events by day of the week (days off: weekend_admission_mult)
         seasons = [season_by_day(s, h) * week for h in s.hospitals]
         pop = population_by_band(s)
+        table: EffectTable = self.effects
+        admission_mult, kad_adds = table.column("admission_mult"), table.column("kad_add")
         cols: dict[str, list[np.ndarray]] = {}
         for mi, m in enumerate(s.municipality):
             # admissions follow the seasonality of the municipality's main hospital
@@ -74,14 +77,15 @@ class Arrivals:
                 u_acc = stream(self.seed, self.replication, f"accept:{name}").random(n)
                 u_band = stream(self.seed, self.replication, f"band:{name}").random(n)
                 u_route = stream(self.seed, self.replication, f"triage:{name}").random(n)
-                pieces = self.effects[mi * self.n_groups + gi]
-                starts = np.array([p.start_day for p in pieces])
-                which = np.searchsorted(starts, t, side="right") - 1
-                mult = np.array([p.admission_mult for p in pieces])[which]
-                kad_add = np.array([p.kad_add for p in pieces])[which]
-                keep = u_acc * bound < lam * season[t.astype(np.int64)] * mult
-                epi = Episodes(self, mi, gi, "").draw(n)  # type: ignore[arg-type]
                 band = np.searchsorted(np.cumsum(lam_b) / lam, u_band, side="right").clip(0, len(s.bands) - 1)
+                # each candidate's effect index: reached by which partial interventions (their own streams)
+                fx = table.index(mi * self.n_groups + gi, t, band,
+                                 lambda iv: stream(self.seed, self.replication, f"reach:{iv}:{name}").random(n))
+                flat = table.flat_index(fx, t)
+                mult = admission_mult[flat]
+                kad_add = kad_adds[flat]
+                keep = u_acc * bound < lam * season[t.astype(np.int64)] * mult
+                epi = Episodes(self, mi, gi, "").draw(n, flat)  # type: ignore[arg-type]
                 route = self._triage(u_route, kad_add, band, grp.kad_eligible)
                 if len(hospitals) == 1:
                     hosp = np.full(n, hospitals[0][0])
@@ -91,7 +95,7 @@ class Arrivals:
                     pick = np.searchsorted(cum, u_hosp, side="right").clip(0, len(hospitals) - 1)
                     hosp = np.array([h for h, _ in hospitals])[pick]
                 add = {"time": t, "muni": np.full(n, mi), "group": np.full(n, gi), "band": band,
-                       "route": route, "hospital": hosp, **epi}
+                       "route": route, "hospital": hosp, "fx": fx, **epi}
                 for k, v in add.items():
                     cols.setdefault(k, []).append(v[keep])
         if not cols:
@@ -137,7 +141,7 @@ class Arrivals:
         cols.update(eid=range(eid0, eid0 + j - i), kad_los=sparse(a["kad_los"][i:j], kad),
                     kad_transfer=(a["kad_tx"][i:j] & kad).tolist(), episode=[1] * (j - i),
                     muni=a["muni"][i:j].tolist(), group=a["group"][i:j].tolist(), band=a["band"][i:j].tolist(),
-                    hospital=a["hospital"][i:j].tolist(), route=route.tolist())
+                    hospital=a["hospital"][i:j].tolist(), route=route.tolist(), fx=a["fx"][i:j].tolist())
         rows = records(cols)
         rows.reverse()
         self._chunk = rows

@@ -33,8 +33,8 @@ __all__ = ["FIELDS", "Rec", "record", "records", "background_record", "Episodes"
 
 #: the fields of an episode record, in tuple order
 FIELDS = ("eid", "stay", "hours", "los", "die", "dest", "outcome", "outcome_time", "kad_los", "kad_transfer",
-          "episode", "muni", "group", "band", "hospital", "route")
-EID, STAY, HOURS, LOS, DIE, DEST, UOUT, OFRAC, KADLOS, KADTX, EP, MUNI, GRP, BAND, HOSP, ROUTE = range(len(FIELDS))
+          "episode", "muni", "group", "band", "hospital", "route", "fx")
+EID, STAY, HOURS, LOS, DIE, DEST, UOUT, OFRAC, KADLOS, KADTX, EP, MUNI, GRP, BAND, HOSP, ROUTE, FX = range(len(FIELDS))
 Rec = tuple[Any, ...]
 
 _DEST_CODE = {name: Place.BY_NAME[name] for name in DESTINATIONS}
@@ -44,10 +44,10 @@ _ATTRS = ("los", "death", "death_time", "destination", "outcome", "outcome_time"
 
 def record(*, eid: int, stay: float | None, hours: float | None, los: float, die: float | None, dest: int,
            outcome: float | None, outcome_time: float | None, kad_los: float | None, kad_transfer: bool, episode: int,
-           muni: int, group: int, band: int, hospital: int, route: int) -> Rec:
-    """One episode record, by field name."""
+           muni: int, group: int, band: int, hospital: int, route: int, fx: int) -> Rec:
+    """One episode record, by field name (``fx``: the episode's effect index, see :mod:`.effects`)."""
     return (eid, stay, hours, los, die, dest, outcome, outcome_time, kad_los, kad_transfer, episode, muni, group,
-            band, hospital, route)
+            band, hospital, route, fx)
 
 
 def background_record(eid: int, stay: float, hours: float | None) -> Rec:
@@ -102,11 +102,23 @@ class Episodes:
         self.dest_cum = np.cumsum(list(grp.discharge_to.values()))
         self.dest_cum[-1] = 1.0 + 1e-9
         self.buffer: list[tuple[Any, ...]] = []
+        table = sim.effects
+        self.mg = m * sim.n_groups + g
+        self.partial = table.partial[self.mg]
+        # readmission episodes: whether each is reached, and its destination and hours when an effect changes them
+        self.reach_rngs = [stream(sim.seed, sim.replication, f"{prefix}reach:{p.name}:{name}") if p.drawn else None
+                           for p in self.partial]
+        self.adjusts = table.adjusts and any(
+            p.shifts or p.hours_mult != 1.0 for fx in table.entries_of(self.mg) for p in table[fx])
 
-    def draw(self, n: int) -> dict[str, np.ndarray]:
+    def draw(self, n: int, flat: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """Attributes of ``n`` episodes; ``flat``: each one's Effect (index into ``sim.effects.flat``), when
+        effects may change destinations or home-care hours."""
         s, grp = self.sim.scenario, self.sim.scenario.group[self.g]
         u = {a: r.random(n) for a, r in self.rngs.items()}
         dest = self.dest_codes[np.searchsorted(self.dest_cum, u["destination"], side="right")]
+        if flat is not None and self.adjusts:
+            dest = self._shift(dest, u["destination"], flat)
         stay = np.zeros(n)
         for code in np.unique(dest):
             if code == Place.HOME:
@@ -132,17 +144,97 @@ class Episodes:
             hours_per_client = s.services.home_care.hours_per_client
             assert hours_per_client is not None  # validated with capacity_unit = "hours_per_week"
             out["hours"] = durations(hours_per_client, u["hours"])
+            if flat is not None and self.adjusts:
+                out["hours"] = out["hours"] * self.sim.effects.column("hours_mult")[flat]
+        if flat is None and self.adjusts:  # readmissions: kept to apply the effects when the episode begins
+            out["u_dest"] = u["destination"]
+            out["u_stay"] = u["stay"]
+        return out
+
+    def _interval(self, code: int) -> tuple[float, float] | None:
+        """The destination uniform's interval of destination ``code`` in this group (None: not a destination)."""
+        hit = np.flatnonzero(self.dest_codes == code)
+        if not len(hit):
+            return None
+        j = int(hit[0])
+        return (float(self.dest_cum[j - 1]) if j else 0.0), float(self.dest_cum[j])
+
+    def _shift(self, dest: np.ndarray, u: np.ndarray, flat: np.ndarray) -> np.ndarray:
+        """Destinations after the shifts of each episode's Effect: of those bound for ``from``, the ones whose
+        destination uniform lies in the first ``share`` of its interval go to ``to`` (a second shift from the same
+        place takes its share of the rest), so the same patients move in every scenario with the same share."""
+        table = self.sim.effects
+        out = dest.copy()
+        for k in np.unique(flat):
+            shifts = table.flat[k].shifts
+            if not shifts:
+                continue
+            sel = flat == k
+            done: dict[int, float] = {}
+            for a, b, share in shifts:
+                iv = self._interval(a)
+                if iv is None:
+                    continue
+                lo = done.get(a, 0.0)
+                hi = lo + (1.0 - lo) * share
+                done[a] = hi
+                v = (u - iv[0]) / (iv[1] - iv[0])
+                out[sel & (dest == a) & (v >= lo) & (v < hi)] = b
         return out
 
     def next_record(self, pid: int, episode: int, band: int, hospital: int) -> Rec:
         """One episode record for a readmission to ``hospital`` (drawn in blocks of 64)."""
         sim = self.sim
         if not self.buffer:
-            cols = attribute_columns(self.draw(64), sim.outcome_bound[self.m * sim.n_groups + self.g])
+            d = self.draw(64)
+            cols: dict[str, Any] = attribute_columns(d, sim.outcome_bound[self.mg])
+            if self.partial:
+                cols["reach"] = list(zip(*(r.random(64).tolist() if r is not None else [0.0] * 64
+                                           for r in self.reach_rngs), strict=True))
+            if self.adjusts:
+                cols.update(u_dest=d["u_dest"].tolist(), u_stay=d["u_stay"].tolist(),
+                            all_hours=d["hours"].tolist() if "hours" in d else [None] * 64)
             self.buffer = list(zip(*cols.values(), strict=True))
             self.buffer.reverse()
-        stay, hours, los, die, dest, outcome, outcome_time = self.buffer.pop()
+        row = self.buffer.pop()
+        stay, hours, los, die, dest, outcome, outcome_time = row[:7]
+        fx = self.mg
+        if self.partial:
+            fx = self._reached(row[7], band)
+            if self.adjusts:
+                stay, hours, dest = self._adjust(fx, stay, hours, dest, *row[8:])
+        elif self.adjusts:
+            stay, hours, dest = self._adjust(fx, stay, hours, dest, *row[7:])
         eid = sim.log.new_episode(pid, episode, self.m, self.g, band, hospital)
         return record(eid=eid, stay=stay, hours=hours, los=los, die=die, dest=dest, outcome=outcome,
                       outcome_time=outcome_time, kad_los=None, kad_transfer=False, episode=episode, muni=self.m,
-                      group=self.g, band=band, hospital=hospital, route=Route.HOSPITAL)
+                      group=self.g, band=band, hospital=hospital, route=Route.HOSPITAL, fx=fx)
+
+    def _reached(self, uniforms: tuple[float, ...], band: int) -> int:
+        """Effect index of a readmission episode beginning now in age band ``band``."""
+        now = self.sim.env._now
+        mask = 0
+        for k, (p, u) in enumerate(zip(self.partial, uniforms, strict=True)):
+            if p.bands is not None and band not in p.bands:
+                continue
+            if p.drawn and not u < float(p.share(np.array([now]))[0]):
+                continue
+            mask |= 1 << k
+        return self.sim.effects.first_extra[self.mg] + mask - 1 if mask else self.mg
+
+    def _adjust(self, fx: int, stay: float | None, hours: float | None, dest: int, u_dest: float, u_stay: float,
+                all_hours: float | None) -> tuple[float | None, float | None, int]:
+        """Stay, hours and destination of a readmission episode under the effect in force now."""
+        table = self.sim.effects
+        k = table.flat_at(fx, self.sim.env._now)
+        e = table.flat[k]
+        if e.shifts:
+            new = int(self._shift(np.array([dest]), np.array([u_dest]), np.array([k]))[0])
+            if new != dest:
+                dest = new
+                stay = None if dest == Place.HOME else float(
+                    durations(getattr(self.sim.scenario.services, SERVICES[dest]).stay_days, np.array([u_stay]))[0])
+                hours = all_hours if dest == Place.HOME_CARE else None
+        if hours is not None and e.hours_mult != 1.0:
+            hours = hours * e.hours_mult
+        return stay, hours, dest

@@ -28,7 +28,7 @@ from ..scenario.calendar import population_by_band, run_days
 from ..scenario.schema import Scenario
 from .arrivals import Arrivals
 from .draws import Episodes
-from .effects import Effect, draw_parameters, effects_table
+from .effects import Effect, EffectTable, draw_parameters, effects_table
 from .errors import UnstableScenario
 from .kernel import Kernel, slots_per_day
 from .network import Network, compile_network
@@ -82,7 +82,7 @@ class Simulation(Kernel, Arrivals, Pathway, Places, Watch):
         self.seed = s.scenario.seed if seed is None else seed
         uncertain = s.scenario.parameter_uncertainty if parameter_uncertainty is None else parameter_uncertainty
         self.parameters = draw_parameters(s, self.seed, replication, uncertain)
-        self.effects = effects_table(s, self.parameters)
+        self.effects: EffectTable = effects_table(s, self.parameters)
         self.days = run_days(s)
         self.until = s.scenario.warmup_days + s.scenario.horizon_days
         self.env = simpy.Environment()
@@ -92,12 +92,15 @@ class Simulation(Kernel, Arrivals, Pathway, Places, Watch):
         self.groups = s.group
         self._init_places()
         self.readmit_scale = s.discharge.readmission_scale_days
+        hours = s.discharge.ready_hours
+        self.ready_window = None if hours is None else (hours[0] / 24.0, hours[1] / 24.0)
         self.readmit_norm = 1.0 - math.exp(-READMISSION_WINDOW_DAYS / self.readmit_scale)
         self.p_readmit = [g.readmission_30d for g in s.group]
         self.p_death30 = [g.death_30d_after_discharge for g in s.group]
         # per municipality x group: above this, an outcome draw means neither readmission nor death (see _leave)
         self.outcome_bound = np.array([
-            max(min(self.p_readmit[gi] * e.readmission_rr, 1.0) for e in self.effects[mi * self.n_groups + gi])
+            max(min(self.p_readmit[gi] * e.readmission_rr, 1.0)
+                for fx in self.effects.entries_of(mi * self.n_groups + gi) for e in self.effects[fx])
             + self.p_death30[gi] + 1e-9 for mi in range(len(s.municipality)) for gi in range(self.n_groups)])
         self.next_pid = 0
         self.next_background = -1

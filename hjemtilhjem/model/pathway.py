@@ -14,8 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ..eventlog import Kind, Place, Route
-from .draws import BAND, DEST, DIE, EID, EP, GRP, HOSP, KADLOS, KADTX, LOS, MUNI, OFRAC, UOUT, Episodes, Rec
-from .effects import Effect, effect_at
+from .draws import BAND, DEST, DIE, EID, EP, FX, GRP, HOSP, KADLOS, KADTX, LOS, MUNI, OFRAC, UOUT, Episodes, Rec
+from .effects import Effect, EffectTable, effect_at
 
 __all__ = ["Pathway", "READMISSION_WINDOW_DAYS"]
 
@@ -30,7 +30,7 @@ class Pathway:
     env: Any
     log: Any
     n_groups: int
-    effects: list[list[Effect]]
+    effects: EffectTable
     patients: int
     census: list[int]
     cap: list[float]
@@ -39,6 +39,7 @@ class Pathway:
     p_readmit: list[float]
     p_death30: list[float]
     readmit_scale: float
+    ready_window: tuple[float, float] | None
     readmit_norm: float
     readmit_draws: dict[tuple[int, int], Episodes]
     _ev: Callable[[float, int, int], None]
@@ -77,7 +78,7 @@ class Pathway:
             self._admit(rec, 1)
 
     def _effect(self, rec: Rec, now: float) -> Effect:
-        pieces = self.effects[rec[MUNI] * self.n_groups + rec[GRP]]
+        pieces = self.effects.entries[rec[FX]]
         return pieces[0] if len(pieces) == 1 else effect_at(pieces, now)
 
     def _admit(self, rec: Rec, source: int) -> None:
@@ -88,8 +89,17 @@ class Pathway:
         los = max(rec[LOS] * e.los_mult + e.los_delta, 0.01)
         if (dfrac := rec[DIE]) is not None:
             self._at(los * dfrac, self._die_in_hospital, rec)
-        else:
+        elif self.ready_window is None:
             self._at(los, self._ready, rec)
+        else:  # declared utskrivningsklar at the next ward round (``discharge.ready_hours``)
+            t = now + los
+            day = math.floor(t)
+            start, end = self.ready_window
+            if t - day < start:
+                t = day + start
+            elif t - day >= end:
+                t = day + 1.0 + start
+            self._at(t - now, self._ready, rec)
 
     def _die_in_hospital(self, rec: Rec) -> None:
         now, eid, ev = self.env._now, rec[EID], self._ev

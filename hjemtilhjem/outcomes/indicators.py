@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..eventlog import BACKGROUND_GROUP, Kind, LogArrays, Place
-from ..model.network import compile_network
+from ..eventlog import BACKGROUND_GROUP, SERVICES, Kind, LogArrays, Place
+from ..model.network import Network, compile_network
 from ..scenario.calendar import age_low, beds_by_day, population_by_band
-from ..scenario.schema import Scenario
+from ..scenario.schema import SERVICE_OF_CAPACITY, Scenario
 from .intervals import (
     Intervals,
     _excess,
@@ -35,6 +35,29 @@ from .intervals import (
 __all__ = ["Context", "context", "indicators", "daily", "Intervals", "overlap_total", "stays"]
 
 _AWAY = (Place.KAD, Place.SHORT_TERM, Place.REHAB, Place.LONG_TERM)  # away from home (not home care)
+
+
+@dataclass(frozen=True)
+class InterventionCost:
+    """What an intervention costs and who pays: per reached admission of a targeted patient (``reach`` x the
+    ramp-up at the admission: the expected number reached) and per year from ``start_day``."""
+
+    start_day: float
+    per_patient_nok: float
+    annual_nok: float
+    groups: list[int]
+    municipalities: list[int]
+    bands: list[int] | None = None  #: targeted age bands (None: all)
+    reach: float = 1.0
+    ramp_up_days: float = 0.0
+    hospital_share: float = 0.0  #: share paid by the trust (the rest by the municipalities)
+    annual_split: np.ndarray | None = None  #: share of the annual cost each municipality pays (by 80+ population)
+
+    def reached(self, t: np.ndarray) -> np.ndarray:
+        """Expected share of the targeted admissions at ``t`` that are reached."""
+        if self.ramp_up_days > 0:
+            return self.reach * np.clip((t - self.start_day) / self.ramp_up_days, 0.0, 1.0)
+        return np.full(t.shape, self.reach)
 
 
 @dataclass(frozen=True)
@@ -59,7 +82,10 @@ class Context:
     hospitals: list[str] = field(default_factory=lambda: ["Hospital"])
     hospital_beds: np.ndarray | None = None  # (hospitals, days + 1); ones for an external hospital
     hospital_external: list[bool] = field(default_factory=lambda: [False])
-    intervention_costs: list[tuple[float, float, float, list[int], list[int]]] = field(default_factory=list)
+    intervention_costs: list[InterventionCost] = field(default_factory=list)
+    #: fixed costs of staffed capacity per year (DESIGN.md 4.1): the trust's beds, each municipality's places
+    fixed_hospital_nok: float = 0.0
+    fixed_municipal_nok: np.ndarray | None = None
 
     @property
     def years(self) -> float:
@@ -96,23 +122,86 @@ def _payments(ready: Intervals, ctx: Context, n_m: int) -> np.ndarray:
     return pay
 
 
+def population_80plus(s: Scenario) -> np.ndarray:
+    """Inhabitants aged 80 and over of each municipality (everyone when no band starts at 80 or above): the key
+    that splits a shared pool's fixed cost and an intervention's annual cost between municipalities."""
+    pop = population_by_band(s)
+    old = [i for i, b in enumerate(s.bands) if age_low(b) >= 80]
+    return pop[:, old].sum(axis=1) if old else pop.sum(axis=1)
+
+
+def _split(weights: np.ndarray, members: list[int], n: int) -> np.ndarray:
+    """Shares of ``members`` by ``weights`` (equal when they are all 0), as an array over ``n`` municipalities."""
+    out = np.zeros(n)
+    w = weights[members]
+    out[members] = w / w.sum() if w.sum() > 0 else 1.0 / len(members)
+    return out
+
+
+def fixed_costs(s: Scenario, net: Network | None = None) -> tuple[float, np.ndarray, np.ndarray]:
+    """Fixed costs of staffed capacity per year over the measured window: ``(trust, by municipality, mean places
+    of each pool)``.
+
+    The trust pays for the staffed beds of its own hospitals (closures and ``hospital_beds_delta`` included) at
+    ``hospital_bed_year_nok``; each municipality for its own pools' places at ``<service>_place_year_nok``. A pool
+    shared by several municipalities is split between its members by their population aged 80+. Places added by
+    an intervention (``capacity_delta``) are paid by the municipality that added them, from ``start_day``.
+    """
+    c = s.costs
+    w0, w1 = s.scenario.warmup_days, s.scenario.warmup_days + s.scenario.horizon_days
+    n_m = len(s.municipality)
+    net = compile_network(s) if net is None else net
+
+    def weight(day: float) -> float:  # share of the window from ``day`` on
+        return (w1 - min(max(day, w0), w1)) / (w1 - w0)
+
+    capacity = np.array([p.capacity for p in net.pools], dtype=float)
+    for day, pool, delta in net.capacity_changes:  # time-weighted over the measured window
+        capacity[pool] += delta * weight(day)
+    added = np.zeros(len(net.pools))  # intervention places, paid by the municipality that added them
+    municipal = np.zeros(n_m)
+    index = {m.name: i for i, m in enumerate(s.municipality)}
+    for iv in s.intervention:
+        if not iv.enabled:
+            continue
+        munis = [index[m] for m in iv.targets.municipalities] or list(range(n_m))
+        for key, delta in iv.active_effects().capacity_delta.items():
+            service = SERVICE_OF_CAPACITY[key]
+            si = SERVICES.index(service)
+            for mi in munis:
+                places = delta * weight(iv.start_day)
+                added[net.pool_of[mi][si]] += places
+                municipal[mi] += places * c.place_year_nok(service)
+    pop80 = population_80plus(s)
+    for p, pool in enumerate(net.pools):
+        base = max(capacity[p] - added[p], 0.0) * c.place_year_nok(SERVICES[pool.service])
+        municipal += base * _split(pop80, list(pool.members), n_m)
+    beds = beds_by_day(s)
+    d0, d1 = int(np.floor(w0)), int(np.ceil(w1))
+    inside = any(not h.external for h in s.hospitals)
+    hospital = float(np.mean(beds[d0:d1])) * c.hospital_bed_year_nok if inside else 0.0
+    return hospital, municipal, np.maximum(capacity, 0.0)
+
+
 def context(s: Scenario) -> Context:
     """The indicator context of a scenario."""
     gnames = [g.name for g in s.group]
     mnames = [m.name for m in s.municipality]
+    pop80 = population_80plus(s)
     iv_costs = []
     for iv in s.intervention:
         if not iv.enabled:
             continue
         groups = [gnames.index(g) for g in iv.targets.groups] or list(range(len(gnames)))
         munis = [mnames.index(m) for m in iv.targets.municipalities] or list(range(len(mnames)))
-        iv_costs.append((iv.start_day, iv.cost_per_patient_nok, iv.annual_cost_nok, groups, munis))
+        bands = [s.bands.index(b) for b in iv.targets.age_bands] or None
+        iv_costs.append(InterventionCost(iv.start_day, iv.cost_per_patient_nok, iv.annual_cost_nok, groups, munis,
+                                         bands, iv.reach, iv.ramp_up_days,
+                                         {"hospital": 1.0, "municipalities": 0.0, "shared": 0.5}[iv.paid_by],
+                                         _split(pop80, munis, len(mnames))))
     c = s.costs
-    w0, w1 = s.scenario.warmup_days, s.scenario.warmup_days + s.scenario.horizon_days
     net = compile_network(s)
-    capacity = np.array([p.capacity for p in net.pools], dtype=float)
-    for day, pool, delta in net.capacity_changes:  # time-weighted over the measured window
-        capacity[pool] += delta * (w1 - min(max(day, w0), w1)) / (w1 - w0)
+    fixed_hospital, fixed_municipal, capacity = fixed_costs(s, net)
     return Context(
         w0=s.scenario.warmup_days,
         w1=s.scenario.warmup_days + s.scenario.horizon_days,
@@ -124,7 +213,7 @@ def context(s: Scenario) -> Context:
         day_rates=_day_rates(s),
         unit_costs={"hospital": c.hospital_bed_day_nok, "kad": c.kad_day_nok, "short_term": c.short_term_day_nok,
                     "rehab": c.rehab_day_nok, "long_term": c.long_term_day_nok, "home_care": c.home_care_day_nok},
-        pool_capacity=np.maximum(capacity, 0.0),
+        pool_capacity=capacity,
         pool_of=np.array(net.pool_of, dtype=np.int64),
         pool_names=[p.name for p in net.pools],
         pool_service=[p.service for p in net.pools],
@@ -133,6 +222,8 @@ def context(s: Scenario) -> Context:
         hospital_beds=np.array([beds_by_day(s, h) for h in s.hospitals]),
         hospital_external=[h.external for h in s.hospitals],
         intervention_costs=iv_costs,
+        fixed_hospital_nok=fixed_hospital,
+        fixed_municipal_nok=fixed_municipal,
     )
 
 
@@ -328,14 +419,36 @@ def indicators(log: LogArrays, ctx: Context, st: dict[str, Intervals] | None = N
     service_cost_m += np.bincount(kad.municipality, weights=_overlap_each(kad.start, kad.end, w0, w1),
                                   minlength=n_m) * uc["kad"]
     service_cost_m /= yrs
-    out["cost_hospital_nok"] = bed_days / yrs * uc["hospital"] - out["delayed_payment_nok"]
-    out["cost_municipal_nok"] = float(service_cost_m.sum() + pay_m.sum())
-    iv_cost = 0.0
-    for start_day, per_patient, annual, groups, munis in ctx.intervention_costs:
-        t_from = max(w0, start_day)
-        hit = adm_in & (hosp.start >= t_from) & np.isin(hosp.group, groups) & np.isin(hosp.municipality, munis)
-        iv_cost += per_patient * float(hit.sum()) / yrs + annual * max(0.0, w1 - t_from) / (w1 - w0)
-    out["cost_intervention_nok"] = iv_cost
+    # Budgets (DESIGN.md 4.1): fixed costs of staffed capacity, variable costs per occupied day, the
+    # interventions' own costs, and the delayed-day payment, a transfer from the municipalities to the trust.
+    iv_m = np.zeros(n_m)  # intervention costs paid by each municipality, per year
+    iv_hospital = 0.0
+    for ic in ctx.intervention_costs:
+        t_from = max(w0, ic.start_day)
+        hit = adm_in & (hosp.start >= t_from) & np.isin(hosp.group, ic.groups) & np.isin(hosp.municipality,
+                                                                                        ic.municipalities)
+        if ic.bands is not None:
+            hit &= np.isin(hosp.band, ic.bands)
+        per_m = np.bincount(hosp.municipality[hit], weights=ic.reached(hosp.start[hit]), minlength=n_m) \
+            * ic.per_patient_nok / yrs
+        annual = ic.annual_nok * max(0.0, w1 - t_from) / (w1 - w0)
+        split = ic.annual_split if ic.annual_split is not None else _split(np.ones(n_m), ic.municipalities, n_m)
+        iv_m += (1.0 - ic.hospital_share) * (per_m + annual * split)
+        iv_hospital += ic.hospital_share * (float(per_m.sum()) + annual)
+    fixed_m = ctx.fixed_municipal_nok if ctx.fixed_municipal_nok is not None else np.zeros(n_m)
+    out["cost_hospital_fixed_nok"] = ctx.fixed_hospital_nok
+    out["cost_hospital_variable_nok"] = bed_days / yrs * uc["hospital"]
+    out["cost_hospital_intervention_nok"] = iv_hospital
+    out["cost_hospital_nok"] = (ctx.fixed_hospital_nok + out["cost_hospital_variable_nok"] + iv_hospital
+                                - out["delayed_payment_nok"])
+    out["cost_municipal_fixed_nok"] = float(fixed_m.sum())
+    out["cost_municipal_variable_nok"] = float(service_cost_m.sum())
+    out["cost_municipal_intervention_nok"] = float(iv_m.sum())
+    out["cost_municipal_nok"] = float(fixed_m.sum() + service_cost_m.sum() + iv_m.sum() + pay_m.sum())
+    out["cost_intervention_nok"] = float(iv_m.sum()) + iv_hospital
+    out["cost_total_nok"] = out["cost_hospital_nok"] + out["cost_municipal_nok"]  # the payment cancels out
+    follow_up = (run_end - 30.0 - w0) / 365.0  # years of discharges with 30 days of follow-up
+    out["readmissions"] = float(readm.sum()) / follow_up if follow_up > 0 else float("nan")
 
     # by municipality
     by: dict[str, dict[str, float]] = {}
@@ -352,7 +465,11 @@ def indicators(log: LogArrays, ctx: Context, st: dict[str, Intervals] | None = N
             "admissions": float(adm_m[mi]),
             "readmission_30d": _share(float(readm[sel].sum()), int(sel.sum())),
             "home_days_90": float(home[hm].mean()) if hm.any() else float("nan"),
-            "cost_municipal_nok": float(service_cost_m[mi] + pay_m[mi]),
+            "cost_municipal_nok": float(fixed_m[mi] + service_cost_m[mi] + iv_m[mi] + pay_m[mi]),
+            "cost_municipal_fixed_nok": float(fixed_m[mi]),
+            "cost_municipal_variable_nok": float(service_cost_m[mi]),
+            "cost_municipal_intervention_nok": float(iv_m[mi]),
+            "readmissions": float(readm[sel].sum()) / follow_up if follow_up > 0 else float("nan"),
         }
     return out, by
 

@@ -45,12 +45,29 @@ LABELS: dict[str, Label] = {
                           high=90.0),
     "mortality_30d": Label("Død innen 30 dager", "Death within 30 days", "andel", "share", high=1.0),
     "short_term_wait": Label("Ventetid korttidsplass", "Wait for a short-term place", "døgn", "days"),
-    # net of the delayed-day payment received: negative when the payment exceeds the bed-day cost
+    # the partners' budgets (DESIGN.md 4.1): fixed + variable + their share of intervention costs, the delayed-day
+    # payment paid by the municipalities and received by the hospital (net of it: may be negative)
     "cost_hospital_nok": Label("Kostnader sykehus", "Hospital costs", "kr per år", "NOK per year", low=None),
     "cost_municipal_nok": Label("Kostnader kommuner", "Municipal costs", "kr per år", "NOK per year"),
     # an intervention's costs may be negative (a saving): cost_per_patient_nok and annual_cost_nok have no bound
     "cost_intervention_nok": Label("Kostnader tiltak", "Intervention costs", "kr per år", "NOK per year",
                                    low=None),
+    "cost_hospital_fixed_nok": Label("Faste kostnader sykehus (bemannede senger)",
+                                     "Hospital fixed costs (staffed beds)", "kr per år", "NOK per year"),
+    "cost_hospital_variable_nok": Label("Variable kostnader sykehus (belagte døgn)",
+                                        "Hospital variable costs (occupied days)", "kr per år", "NOK per year"),
+    "cost_hospital_intervention_nok": Label("Tiltakskostnader betalt av sykehuset", "Intervention costs paid by "
+                                            "the hospital", "kr per år", "NOK per year", low=None),
+    "cost_municipal_fixed_nok": Label("Faste kostnader kommuner (bemannede plasser)",
+                                      "Municipal fixed costs (staffed places)", "kr per år", "NOK per year"),
+    "cost_municipal_variable_nok": Label("Variable kostnader kommuner (belagte døgn)",
+                                         "Municipal variable costs (occupied days)", "kr per år", "NOK per year"),
+    "cost_municipal_intervention_nok": Label("Tiltakskostnader betalt av kommunene", "Intervention costs paid by "
+                                             "the municipalities", "kr per år", "NOK per year", low=None),
+    "cost_total_nok": Label("Kostnader i alt (sykehus og kommuner)", "Total costs (hospital and municipalities)",
+                            "kr per år", "NOK per year", low=None),
+    "readmissions": Label("Reinnleggelser innen 30 dager (antall)", "Readmissions within 30 days (number)",
+                          "per år", "per year"),
     "admissions": Label("Sykehusinnleggelser", "Hospital admissions", "per år", "per year"),
     "admissions_per_1000_75plus": Label("Innleggelser per 1000 innbyggere 75+", "Admissions per 1000 aged 75+",
                                         "per 1000 per år", "per 1000 per year"),
@@ -111,7 +128,10 @@ BETTER: dict[str, int] = {
     "delayed_days_per_1000_67plus": -1, "delayed_days_per_1000": -1, "delayed_payment_nok": -1, "los_mean": -1,
     "los_mean_75plus": -1,
     "home_days_90": 1, "mortality_30d": -1, "short_term_wait": -1, "cost_hospital_nok": -1,
-    "cost_municipal_nok": -1, "cost_intervention_nok": -1, "admissions": -1, "admissions_per_1000_75plus": -1,
+    "cost_municipal_nok": -1, "cost_intervention_nok": -1, "cost_hospital_fixed_nok": -1,
+    "cost_hospital_variable_nok": -1, "cost_hospital_intervention_nok": -1, "cost_municipal_fixed_nok": -1,
+    "cost_municipal_variable_nok": -1, "cost_municipal_intervention_nok": -1, "cost_total_nok": -1,
+    "readmissions": -1, "admissions": -1, "admissions_per_1000_75plus": -1,
     "readmission_30d_75plus": -1, "hospital_bed_days": -1, "hospital_occupied_beds": -1,
     "utskrivningsklare_per_1000": 0, "share_delayed": -1, "delay_per_delayed_stay": -1,
     "kad_admissions_per_1000": 0, "kad_occupancy": 0, "kad_los_mean": 0, "short_term_occupancy": 0,

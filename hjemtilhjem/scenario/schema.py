@@ -62,7 +62,24 @@ class Costs(_Strict):
     rehab_day_nok: float = Field(0.0, ge=0)
     long_term_day_nok: float = Field(0.0, ge=0)
     home_care_day_nok: float = Field(0.0, ge=0)
+    # fixed costs of staffed capacity, per place-year whether the place is used or not (DESIGN.md 4.1)
+    hospital_bed_year_nok: float = Field(0.0, ge=0, description="fixed cost per staffed hospital bed-year (the trust)")
+    kad_place_year_nok: float = Field(0.0, ge=0, description="fixed cost per staffed KAD bed-year")
+    short_term_place_year_nok: float = Field(0.0, ge=0, description="fixed cost per staffed short-term place-year")
+    rehab_place_year_nok: float = Field(0.0, ge=0, description="fixed cost per staffed rehabilitation place-year")
+    long_term_place_year_nok: float = Field(0.0, ge=0, description="fixed cost per staffed long-term place-year")
+    home_care_place_year_nok: float = Field(
+        0.0, ge=0, description="fixed cost per unit of home-care capacity a year: a client place, or one staffed hour "
+                               "a week when services.home_care.capacity_unit = 'hours_per_week'")
     source: str = ""
+
+    def place_year_nok(self, service: str) -> float:
+        """Fixed cost per staffed place-year of a municipal service (``hospital`` for a hospital bed-year)."""
+        return self.hospital_bed_year_nok if service == "hospital" else float(getattr(self, f"{service}_place_year_nok"))
+
+    def day_nok(self, service: str) -> float:
+        """Variable cost per occupied day of a service (``hospital`` for a hospital bed-day)."""
+        return self.hospital_bed_day_nok if service == "hospital" else float(getattr(self, f"{service}_day_nok"))
 
     @field_validator("delayed_day_rate_nok_by_year")
     @classmethod
@@ -161,6 +178,10 @@ class Discharge(_Strict):
     planning_delay_days: float = Field(
         0.0, ge=0, description="days from a free municipal place to the patient leaving hospital"
     )
+    ready_hours: tuple[float, float] | None = Field(
+        None, strict=False, description="hours [from, to) of the day in which the hospital declares a patient "
+                                        "utskrivningsklar (the ward round): treatment that ends outside them is "
+                                        "declared at the next opening; none: at the end of treatment")
     planning_delay_working_days: float = Field(
         0.0, ge=0, description="the municipality's assessment and planning time, counted in working days (weekends "
                                "and public holidays do not count), before a patient with a free place leaves")
@@ -168,6 +189,12 @@ class Discharge(_Strict):
         10.0, gt=0, description="scale of the truncated-exponential time to readmission within 30 days"
     )
     source: str = ""
+
+    @model_validator(mode="after")
+    def _ready_hours(self) -> Discharge:
+        if self.ready_hours is not None and not 0 <= self.ready_hours[0] < self.ready_hours[1] <= 24:
+            raise ValueError("ready_hours must be [from, to) with 0 <= from < to <= 24")
+        return self
 
 
 class Service(_Strict):
@@ -339,6 +366,27 @@ class Pool(_Strict):
 class Targets(_Strict):
     groups: list[str] = Field(default_factory=list, description="empty = all groups")
     municipalities: list[str] = Field(default_factory=list, description="empty = all municipalities")
+    age_bands: list[str] = Field(default_factory=list, description="age bands of the municipalities' population "
+                                                                   "(e.g. [\"80+\"]); empty = all")
+
+
+class DestinationShift(_Strict):
+    """A share of the patients who would be discharged to ``from`` go to ``to`` instead."""
+
+    from_: str = Field(alias="from", description="destination the patients would have gone to")
+    to: str = Field(description="destination they go to instead")
+    share: UncertainRatio = Field(description="share of those bound for `from` who go to `to` (0..1)")
+
+    @model_validator(mode="after")
+    def _places(self) -> DestinationShift:
+        for key in (self.from_, self.to):
+            if key not in DESTINATIONS:
+                raise ValueError(f"unknown destination {key!r}; use {', '.join(DESTINATIONS)}")
+        if self.from_ == self.to:
+            raise ValueError("from and to must differ")
+        if not 0 <= point(self.share) <= 1:
+            raise ValueError("share must be between 0 and 1")
+        return self
 
 
 class Effects(_Strict):
@@ -350,8 +398,15 @@ class Effects(_Strict):
     los_delta_days: UncertainRatio | None = None
     readmission_rr: UncertainRatio | None = None
     discharge_delay_delta_days: UncertainRatio | None = None
-    capacity_delta: dict[str, int] = Field(default_factory=dict, description="e.g. {short_term_beds = 5}")
-    hospital_beds_delta: int = 0
+    capacity_delta: dict[str, int] = Field(default_factory=dict, description="e.g. {short_term_beds = 5}; priced "
+                                                                            "by the [costs] place-year of the service")
+    hospital_beds_delta: int = Field(0, description="staffed beds added (priced by hospital_bed_year_nok)")
+    destination_shift: list[DestinationShift] = Field(
+        default_factory=list, description="e.g. [{from = \"long_term\", to = \"home_care\", share = 0.2}]: a share of "
+                                          "the reached patients bound for one destination go to another")
+    home_care_hours_mult: UncertainRatio | None = Field(
+        None, description="home-care hours per week a reached client needs, multiplied (capacity_unit = "
+                          "'hours_per_week')")
 
     @field_validator("capacity_delta")
     @classmethod
@@ -369,18 +424,39 @@ class Intervention(_Strict):
     effects: Effects = Field(default_factory=Effects)
     evidence: str = Field("base", description="which evidence variant is used")
     variants: dict[str, Effects] = Field(default_factory=dict, description="named alternative effects")
-    cost_per_patient_nok: float = Field(0.0, description="per targeted hospital episode")
-    annual_cost_nok: float = 0.0
+    cost_per_patient_nok: float = Field(0.0, description="per reached hospital admission of a targeted patient")
+    annual_cost_nok: float = Field(0.0, description="yearly running cost from start_day (staff, licences)")
+    paid_by: Literal["hospital", "municipalities", "shared"] = Field(
+        "municipalities", description="who pays the intervention's own costs: the hospital trust, the targeted "
+                                      "municipalities (per patient: the patient's municipality; annual: by their 80+ "
+                                      "population), or half each")
+    reach: float = Field(1.0, ge=0, le=1, description="share of the targeted patients actually reached (each "
+                                                      "episode drawn from its own stream)")
+    ramp_up_days: float = Field(0.0, ge=0, description="reach grows linearly from 0 at start_day to `reach` at "
+                                                       "start_day + ramp_up_days")
     start_day: float = Field(0.0, ge=0)
     enabled: bool = True
     source: str = ""
+    sources: dict[str, str] = Field(default_factory=dict, description="the source of each evidence variant "
+                                                                      "(e.g. {pessimistic = \"IMMENSE 2022\"})")
 
     @model_validator(mode="after")
     def _evidence(self) -> Intervention:
         if self.evidence != "base" and self.evidence not in self.variants:
-            names = ", ".join(["base", *self.variants]) or "base"
-            raise ValueError(f"evidence {self.evidence!r} is not a variant; choose one of {names}")
+            from .keys import did_you_mean
+
+            names = ["base", *self.variants]
+            hint = did_you_mean(self.evidence, names)
+            raise ValueError(f"evidence {self.evidence!r} is not a variant{hint}; choose one of {', '.join(names)}")
+        bad = [k for k in self.sources if k != "base" and k not in self.variants]
+        if bad:
+            raise ValueError(f"sources: {bad[0]!r} is not a variant; use base or {', '.join(self.variants) or 'none'}")
         return self
+
+    @property
+    def partial(self) -> bool:
+        """Reaches only some of its targeted patients (decided per episode), or only some age bands."""
+        return self.reach < 1.0 or self.ramp_up_days > 0 or bool(self.targets.age_bands)
 
     def active_effects(self) -> Effects:
         return self.effects if self.evidence == "base" else self.variants[self.evidence]
@@ -437,11 +513,26 @@ class Scenario(_Strict):
             for mname in iv.targets.municipalities:
                 if mname not in mnames:
                     errors.append(f"intervention.{iv.name}.targets.municipalities: unknown municipality {mname!r}")
-            for eff in (iv.effects, *iv.variants.values()):
+            for b in iv.targets.age_bands:
+                if b not in bands:
+                    errors.append(f"intervention.{iv.name}.targets.age_bands: unknown age band {b!r}; use "
+                                  f"{', '.join(bands)}")
+            run_end = self.scenario.warmup_days + self.scenario.horizon_days
+            if iv.ramp_up_days > self.scenario.horizon_days:
+                errors.append(f"intervention.{iv.name}.ramp_up_days: the ramp-up ({iv.ramp_up_days:g} days) is longer "
+                              f"than the horizon ({self.scenario.horizon_days:g} days)")
+            elif iv.start_day + iv.ramp_up_days > run_end:
+                errors.append(f"intervention.{iv.name}.ramp_up_days: full reach would come on day "
+                              f"{iv.start_day + iv.ramp_up_days:g}, after the run ends (day {run_end:g})")
+            for vname, eff in (("effects", iv.effects), *((f"variants.{k}", v) for k, v in iv.variants.items())):
                 mult = eff.admission_rate_mult
                 if mult is not None and not 0 <= point(mult) <= ADMISSION_MULT_CAP:
-                    errors.append(f"intervention.{iv.name}.effects.admission_rate_mult: "
+                    errors.append(f"intervention.{iv.name}.{vname}.admission_rate_mult: "
                                   f"must be in 0..{ADMISSION_MULT_CAP}")
+                if eff.home_care_hours_mult is not None and self.services.home_care.capacity_unit != "hours_per_week":
+                    errors.append(f"intervention.{iv.name}.{vname}.home_care_hours_mult: home care is counted in "
+                                  "clients here; set services.home_care.capacity_unit = \"hours_per_week\" (with "
+                                  "hours_per_client) for hours to matter")
         if self.triage.kad_min_age_band is not None and self.triage.kad_min_age_band not in bands:
             errors.append(f"triage.kad_min_age_band: unknown age band {self.triage.kad_min_age_band!r}")
         from .network_checks import network_errors  # a pure function of the validated sections
