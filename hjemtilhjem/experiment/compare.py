@@ -35,12 +35,19 @@ from .results import (
     write_into,
 )
 from .runner import Executor, ReplicationOutput, WorkUnit, make_executor, progress_bar, run_unit, session
-from .stats import paired_difference, summary
+from .stats import paired_difference, ratio_of_means, summary
 
-__all__ = ["Comparison", "compare", "run_together", "resolve_overrides", "split_target", "DIFF_KEYS"]
+__all__ = ["Comparison", "compare", "run_together", "resolve_overrides", "split_target", "DIFF_KEYS", "PERSPECTIVES",
+           "EFFECTS"]
 
 #: the keys of one difference in ``comparison.json`` (DESIGN.md section 8)
 DIFF_KEYS = ("mean", "ci95", "relative", "relative_ci95", "share_better", "n")
+
+
+#: whose costs a cost-effectiveness ratio counts: everyone (the payment cancels out), the municipalities, the trust
+PERSPECTIVES = {"total": "cost_total_nok", "municipalities": "cost_municipal_nok", "hospital": "cost_hospital_nok"}
+#: effects a ratio divides by: what is avoided, per year
+EFFECTS = {"delayed_days": "delayed_days", "readmissions": "readmissions"}
 
 
 def _difference(base: np.ndarray, other: np.ndarray, key: str) -> dict[str, Any]:
@@ -110,6 +117,40 @@ class Comparison:
                                   for k in ind if k in theirs}
         return out
 
+    def budget(self) -> dict[str, dict[str, Any]]:
+        """Each partner's net change in cost per year and the cost per delayed day and per readmission avoided.
+
+        ``{scenario: {"partners": {"hospital"|municipality|"municipalities"|"total": difference},
+        "cost_per_avoided": {effect: {"avoided": summary, perspective: ratio}}}}`` (effects: ``delayed_days``,
+        ``readmissions``; perspectives: ``total``, ``municipalities``, ``hospital``). A partner's cost holds its fixed costs of staffed capacity, its
+        variable costs per occupied day, its share of the interventions' costs, and the delayed-day payment (paid
+        by a municipality, received by the trust). A ratio is the mean paired difference in cost over the mean
+        number avoided (reference minus scenario), with Fieller's 95% CI (:func:`.stats.ratio_of_means`).
+        """
+        ref = self.reference
+        out: dict[str, dict[str, Any]] = {}
+        keys = set(self.indicator_keys())
+        if not {"cost_hospital_nok", "cost_municipal_nok", "cost_total_nok"} <= keys:
+            return out
+        for r in self.others:
+            partners = {"hospital": self.difference(r, "cost_hospital_nok")}
+            for m in ref.outputs[0].by_municipality:
+                if m in r.outputs[0].by_municipality:
+                    partners[m] = _difference(ref.municipality_values(m, "cost_municipal_nok"),
+                                              r.municipality_values(m, "cost_municipal_nok"), "cost_municipal_nok")
+            partners["municipalities"] = self.difference(r, "cost_municipal_nok")
+            partners["total"] = self.difference(r, "cost_total_nok")
+            ratios: dict[str, dict[str, Any]] = {}
+            for effect, ekey in EFFECTS.items():
+                if ekey not in keys:
+                    continue
+                avoided = ref.values(ekey) - r.values(ekey)
+                ratios[effect] = {"avoided": summary(avoided), **{
+                    who: ratio_of_means(r.values(ckey) - ref.values(ckey), avoided)
+                    for who, ckey in PERSPECTIVES.items()}}
+            out[r.name] = {"partners": partners, "cost_per_avoided": ratios}
+        return out
+
     def manifest(self) -> dict[str, Any]:
         ref = self.reference
         m = manifest_base()
@@ -147,6 +188,7 @@ class Comparison:
         """The ``comparison.json`` document."""
         return _clean({"reference": self.reference.name, "scenarios": self.names,
                        "differences": self.differences(), "by_municipality": self.municipality_differences(),
+                       "budget": self.budget(),
                        "folders": self.folders(), "manifest": self.manifest()})
 
     def rows(self) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from scipy import stats
 from ..outcomes.labels import bounds
 
 __all__ = ["summary", "indicator_summary", "paired_difference", "t_halfwidth", "MIN_REPLICATIONS_FOR_CI",
-           "few_replications"]
+           "few_replications", "ratio_of_means"]
 
 #: with fewer replications than this a 95% CI means little (t with < 4 degrees of freedom): run, compare,
 #: sweep, calibrate and the report warn
@@ -99,3 +99,38 @@ def paired_difference(base: Sequence[float], other: Sequence[float], better: int
     share = float(np.mean(d * better > 0)) if better and len(d) else None
     return {"mean": s["mean"], "sd": s["sd"], "ci95": s["ci95"], "relative": rel, "relative_ci95": rel_ci,
             "share_better": share, "n": s["n"]}
+
+
+def ratio_of_means(numerator: Sequence[float], denominator: Sequence[float],
+                   level: float = 0.95) -> dict[str, object]:
+    """Ratio of two paired means, ``mean(numerator) / mean(denominator)``, with Fieller's confidence interval.
+
+    For a cost per unit of effect (e.g. NOK per delayed day avoided): per-replication ratios are not used, because
+    a replication's difference in the effect may be near zero or of the other sign, which makes a replication's
+    ratio meaningless. Fieller's interval solves ``(mx - R my)^2 = t^2 (sxx - 2 R sxy + R^2 syy) / n`` for ``R``
+    (paired sample variances and covariance, Student t with n - 1 degrees of freedom). When the denominator's
+    mean is not clearly away from zero (``my^2 <= t^2 syy / n``) the set is not a bounded interval: ``ci95`` is
+    then ``[None, None]`` and ``bounded`` false.
+    """
+    x, y = np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
+    ok = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[ok], y[ok]
+    n = len(x)
+    nan = float("nan")
+    if n < 2:
+        return {"ratio": nan, "ci95": [None, None], "bounded": False, "n": n, "method": "Fieller"}
+    mx, my = float(x.mean()), float(y.mean())
+    cov = np.cov(x, y, ddof=1)
+    sxx, syy, sxy = float(cov[0, 0]), float(cov[1, 1]), float(cov[0, 1])
+    q = float(stats.t.ppf(0.5 + level / 2, n - 1)) ** 2 / n
+    ratio = mx / my if my else nan
+    a = my * my - q * syy
+    b = -2.0 * (mx * my - q * sxy)
+    c = mx * mx - q * sxx
+    if a <= 0:
+        return {"ratio": ratio, "ci95": [None, None], "bounded": False, "n": n, "method": "Fieller",
+                "numerator": mx, "denominator": my}
+    root = math.sqrt(max(b * b - 4.0 * a * c, 0.0))
+    lo, hi = sorted(((-b - root) / (2.0 * a), (-b + root) / (2.0 * a)))
+    return {"ratio": ratio, "ci95": [lo, hi], "bounded": True, "n": n, "method": "Fieller", "numerator": mx,
+            "denominator": my}
