@@ -13,7 +13,8 @@ import json
 import sys
 from pathlib import Path
 
-from ..experiment.calibrate import _check_fit_keys, evaluate, fit, format_table, load_targets, write_fitted
+from ..experiment.calibrate import (_check_fit_keys, evaluate, evaluate_by_year, fit, format_table, format_years,
+                                    load_targets, write_fitted)
 from ..experiment.results import run
 from ..scenario.loader import load_scenario
 from .common import (
@@ -87,12 +88,19 @@ def main(args: argparse.Namespace) -> int:
           f"scenario sha256 {loaded.sha256[:12]}; targets {targets_path}")
     print(format_table(rows))
     missed = [r.target.label for r in rows if not r.passed]
+    by_year = evaluate_by_year(res, targets)
+    if by_year:  # a horizon of several years: every measured year must meet the targets too
+        print(format_years(by_year))
+        for y, yrows in by_year.items():
+            missed += [f"{r.target.label} (year {y})" for r in yrows if not r.passed]
     met = sum(r.met for r in rows if r.target.required)
     required = sum(r.target.required for r in rows)
     if args.json:
         Path(args.json).write_text(json.dumps({"scenario": loaded.scenario.name, "sha256": loaded.sha256,
                                                "replications": len(res.outputs), "seed": res.seed,
-                                               "targets": [r.as_dict() for r in rows]}, indent=2,
+                                               "targets": [r.as_dict() for r in rows],
+                                               "by_year": {y: [r.as_dict() for r in yrows]
+                                                           for y, yrows in by_year.items()}}, indent=2,
                                               ensure_ascii=False) + "\n", encoding="utf-8")
     if missed:
         print(f"{met} of {required} required targets met; missed: {', '.join(missed)}")

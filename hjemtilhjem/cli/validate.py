@@ -48,8 +48,13 @@ def _loads(loads: list[PoolLoad]) -> list[str]:
     for pl in loads:
         owner = pl.members[0] if pl.pool.endswith(f" {pl.service}") and len(pl.members) == 1 else pl.pool
         mark = "!" if pl.load >= 1.0 and pl.service != "kad" else ""
-        leaving = f" (leaving {pl.leaving_per_year:g}/yr)" if mark and pl.leaving_per_year > 0 else ""
-        lines.setdefault(owner, []).append(f"{pl.service} {pl.load:.2f}{mark}{leaving}")
+        detail = []
+        if pl.service != "kad" and pl.pathway_requests_per_year and pl.load >= 0.95:
+            detail.append(f"from hospital {pl.pathway_load:.2f}")
+        if mark and pl.leaving_per_year > 0:
+            detail.append(f"leaving {pl.leaving_per_year:g}/yr, about {pl.waiting_list:,.0f} waiting at home")
+        extra = f" ({'; '.join(detail)})" if detail else ""
+        lines.setdefault(owner, []).append(f"{pl.service} {pl.load:.2f}{mark}{extra}")
     return [f"  offered load  {owner}: " + "  ".join(items) for owner, items in lines.items()]
 
 

@@ -77,7 +77,8 @@ class Target(_Strict):
     @classmethod
     def _known(cls, v: str) -> str:
         if v not in LABELS:
-            raise ValueError(f"unknown indicator {v!r}; use one of {', '.join(sorted(LABELS))}")
+            raise ValueError(f"unknown indicator {v!r}{did_you_mean(v, LABELS)}; "
+                             f"use one of {', '.join(sorted(LABELS))}")
         return v
 
     @field_validator("year", mode="before")
@@ -224,6 +225,37 @@ def evaluate(results: RunResults, targets: TargetSet) -> list[TargetResult]:
         lo, hi = s["ci95"]  # type: ignore[misc]
         out.append(TargetResult(t, float(s["mean"]), (float(lo), float(hi)), int(s["n"])))  # type: ignore[arg-type]
     return out
+
+
+def evaluate_by_year(results: RunResults, targets: TargetSet) -> dict[str, list[TargetResult]]:
+    """Each target in each whole measured year (a horizon of two years or more; empty otherwise), so that a
+    calibration that holds in year 1 only shows: ``{"1": [...], "2": [...]}``."""
+    outs = results.outputs
+    years = sorted(outs[0].by_year, key=int) if outs else []
+    out: dict[str, list[TargetResult]] = {}
+    for y in years:
+        out[y] = []
+        for t in targets.target:
+            s = stat_summary(np.array([o.by_year[y].get(t.indicator, np.nan) for o in outs], dtype=float))
+            lo, hi = s["ci95"]  # type: ignore[misc]
+            out[y].append(TargetResult(t, float(s["mean"]), (float(lo), float(hi)), int(s["n"])))  # type: ignore[arg-type]
+    return out
+
+
+def format_years(by_year: dict[str, list[TargetResult]]) -> str:
+    """Plain-text table: each target's simulated mean in each measured year, ``*`` where a required one is missed."""
+    years = list(by_year)
+    first = by_year[years[0]]
+    head = f"{'by measured year':30s} " + " ".join(f"{'year ' + y:>12s}" for y in years) + f" {'accepted':>20s}"
+    lines = [head, "-" * len(head)]
+    for i, r in enumerate(first):
+        cells = []
+        for y in years:
+            ry = by_year[y][i]
+            cells.append(f"{_fmt(ry.mean) + ('' if ry.passed else '*'):>12s}")
+        lines.append(f"{r.target.label:30s} " + " ".join(cells) + f" {r.target.tolerance_text():>20s}")
+    lines.append("* a required target missed in that year")
+    return "\n".join(lines)
 
 
 def check(results: list[TargetResult]) -> bool:

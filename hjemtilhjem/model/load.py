@@ -6,6 +6,10 @@ The load of a pool is the places its requests would keep busy on average, over t
 no places). Requests come from the hospital pathway
 (acute events x the share admitted x the share discharged alive to the service, with the readmission loop) and
 from home (``other_requests_per_1000_80plus_year``); the KAD pool is asked by the acute events triaged to KAD.
+The pathway's own load (``pathway_load``) matters on its own where the service gives hospital patients priority:
+they are served first but never leave the queue, so at ``pathway_load >= 1`` their queue grows without bound
+whatever people waiting at home do. Where people waiting at home leave the queue (``leave_queue_per_year``), a
+load above 1 settles at a waiting list (``waiting_list``, a fluid estimate): the excess requests leave.
 An estimate of the base scenario: seasonality averages out over a year; interventions' effects on admissions
 are left out, their capacity changes from day 0 are counted.
 """
@@ -32,12 +36,34 @@ class PoolLoad:
     mean_stay_days: float
     load: float  #: offered load rho (inf with no places)
     leaving_per_year: float = 0.0  #: rate at which people waiting at home leave its queue (leave_queue_per_year)
+    pathway_requests_per_year: float = 0.0  #: of ``requests_per_year``, those from patients waiting in hospital
+    hospital_priority: bool = True  #: hospital patients are served first
+
+    @property
+    def pathway_load(self) -> float:
+        """The load of the requests from hospital alone."""
+        return self.load * self.pathway_requests_per_year / self.requests_per_year if self.requests_per_year else 0.0
 
     @property
     def unbounded(self) -> bool:
-        """Offered its places or more with nobody leaving its queue (KAD has no queue: a full KAD sends to
-        hospital)."""
-        return self.load >= 1.0 and self.leaving_per_year <= 0 and self.service != "kad"
+        """A queue that grows without bound (KAD has no queue: a full KAD sends to hospital): offered its places or
+        more with nobody leaving, or, with hospital priority, offered its places or more by hospital patients
+        alone (they never leave)."""
+        if self.service == "kad":
+            return False
+        return (self.load >= 1.0 and self.leaving_per_year <= 0) or \
+            (self.hospital_priority and self.pathway_load >= 1.0)
+
+    @property
+    def waiting_list(self) -> float:
+        """People waiting at home in the steady state, a fluid estimate: the requests above the places freed each
+        year leave the queue at ``leaving_per_year`` each (0 below a load of 1; inf when unbounded)."""
+        if self.unbounded:
+            return float("inf")
+        if self.load <= 1.0 or self.leaving_per_year <= 0:
+            return 0.0
+        excess = self.requests_per_year * (1.0 - 1.0 / self.load)
+        return excess / self.leaving_per_year
 
 
 def offered_loads(s: Scenario) -> list[PoolLoad]:
@@ -47,6 +73,7 @@ def offered_loads(s: Scenario) -> list[PoolLoad]:
     old = [i for i, b in enumerate(s.bands) if age_low(b) >= 80]
     tr = s.triage
     requests = [0.0] * net.n_pools
+    pathway = [0.0] * net.n_pools
     for mi in range(len(s.municipality)):
         pop80 = float(pop[mi, old].sum())
         for g in s.group:
@@ -61,10 +88,11 @@ def offered_loads(s: Scenario) -> list[PoolLoad]:
             episodes = admitted / (1.0 - min(back, 0.999))
             for si, name in enumerate(SERVICES):
                 if name != "kad":
-                    requests[net.pool_of[mi][si]] += episodes * alive * g.discharge_to.get(name, 0.0)
+                    pathway[net.pool_of[mi][si]] += episodes * alive * g.discharge_to.get(name, 0.0)
         for si, name in enumerate(SERVICES):
             requests[net.pool_of[mi][si]] += getattr(s.services, name).other_requests_per_1000_80plus_year \
                 * pop80 / 1000.0
+    requests = [r + h for r, h in zip(requests, pathway, strict=True)]
     capacity = [p.capacity for p in net.pools]
     for day, changed, delta in net.capacity_changes:
         if day <= 0:
@@ -78,15 +106,27 @@ def offered_loads(s: Scenario) -> list[PoolLoad]:
         out.append(PoolLoad(pool.name, pool.service_name, tuple(net.municipalities[m] for m in pool.members),
                             capacity[p], requests[p], stay,
                             busy / capacity[p] if capacity[p] > 0 else (float("inf") if busy > 0 else 0.0),
-                            cfg.leave_queue_per_year.total))
+                            cfg.leave_queue_per_year.total, pathway[p], cfg.hospital_priority))
     return out
 
 
 def overload_errors(s: Scenario, shown: str, loads: list[PoolLoad] | None = None) -> list[str]:
     """``file:key.path: message`` for each pool whose queue would grow without bound (bad input before a run);
     ``loads`` when the caller has :func:`offered_loads` already."""
-    return [f"{shown}:services.{pl.service}.leave_queue_per_year: pool {pl.pool!r} is offered {pl.load:.2f} times its "
-            f"places ({pl.requests_per_year:,.0f} requests a year x {pl.mean_stay_days:g} days for {pl.capacity:g} "
-            "places) and nobody leaves its queue, so it would grow without bound: add places, lower the requests "
-            "or give the rates at which people waiting leave (death, withdrawal)"
-            for pl in (offered_loads(s) if loads is None else loads) if pl.unbounded]
+    out = []
+    for pl in offered_loads(s) if loads is None else loads:
+        if not pl.unbounded:
+            continue
+        if pl.hospital_priority and pl.pathway_load >= 1.0:
+            out.append(f"{shown}:services.{pl.service}: pool {pl.pool!r} is offered {pl.pathway_load:.2f} times its "
+                       f"places by patients waiting in hospital alone ({pl.pathway_requests_per_year:,.0f} requests "
+                       f"a year x {pl.mean_stay_days:g} days for {pl.capacity:g} places); they are served first but "
+                       "never leave the queue, so it would grow without bound: add places or send fewer patients "
+                       "there (group discharge_to)")
+        else:
+            out.append(f"{shown}:services.{pl.service}.leave_queue_per_year: pool {pl.pool!r} is offered "
+                       f"{pl.load:.2f} times its places ({pl.requests_per_year:,.0f} requests a year x "
+                       f"{pl.mean_stay_days:g} days for {pl.capacity:g} places) and nobody leaves its queue, so it "
+                       "would grow without bound: add places, lower the requests or give the rates at which people "
+                       "waiting leave (death, withdrawal)")
+    return out

@@ -10,7 +10,8 @@ record) when they are free; the queue is served in order, so a client who needs 
 An *interim* place: when a hospital patient's destination is full and the service names an interim service
 (``services.long_term.interim = "short_term"``) with a free place and nobody waiting for it, the patient takes
 the interim place, leaves hospital and keeps the place in the destination's queue; when the destination's place
-comes, the patient moves there and the interim place is freed.
+comes, the patient moves there and the interim place is freed. An interim place that frees later, with nobody
+waiting for it, goes to the first such patient still in hospital.
 
 A municipal stay is known by one int, ``eid << pool_bits | pool`` (its episode row and pool), and ends with
 ``_stay_end`` unless a readmission or death ended it first (``_ended``).
@@ -91,6 +92,12 @@ class Places:
         # interim[service] = the service whose free place a hospital patient waiting for it may take, or -1
         self.interim = [-1 if cfg.interim is None else SERVICES.index(cfg.interim) for cfg in self.service_cfg]
         self._in_interim: dict[int, int] = {}  # episode row -> interim pool, while waiting there
+        # interim_for[pool] = the pools whose hospital waiters may take a free place of ``pool`` as interim
+        self.interim_for: list[list[int]] = [[] for _ in range(n)]
+        for row in net.pool_of:
+            for si, ii in enumerate(self.interim):
+                if ii >= 0 and row[si] not in self.interim_for[row[ii]]:
+                    self.interim_for[row[ii]].append(row[si])
         # _ended[eid] = 1 once the municipal stay started from episode row ``eid`` has ended (grown on demand)
         self._ended = bytearray(1 << 16)
 
@@ -216,6 +223,8 @@ class Places:
             elif qo:
                 queue, hosp = qo, False
             else:
+                if self.interim_for[pool]:
+                    self._offer_interim(pool)
                 return
             need = queue[0][1][HOURS] if hours else 1
             if self.used[pool] + need > self.cap[pool]:
@@ -223,6 +232,16 @@ class Places:
             rec = queue.popleft()[1]
             self.used[pool] += need
             self._grant(pool, rec, hosp)
+
+    def _offer_interim(self, pool: int) -> None:
+        """A free place of ``pool`` with nobody waiting for it: to the first patient waiting in hospital for a
+        destination that uses ``pool`` as its interim place (and not in an interim place already)."""
+        for dest in self.interim_for[pool]:
+            for _, rec in self.queue_h[dest]:
+                if rec[EID] not in self._in_interim:
+                    self._try_interim(pool, rec)
+                    if self.used[pool] >= self.cap[pool]:
+                        return
 
     # ------------------------------------------------------------------------------------ stays
     def _start_service(self, pool: int, rec: Rec) -> None:
