@@ -207,6 +207,10 @@ NETWORK_ERRORS = [
     ('[[hospital]]\nname = "A"\nbeds = 20\ncatchment = { "Nordby" = 1.0, "Sørby" = 0.5 }\n'
      '[[hospital]]\nname = "B"\nbeds = 10\ncatchment = { "Sørby" = 0.3 }\n',
      "hospital: catchment shares of municipality 'Sørby' sum to 0.8000, not 1"),
+    ('[[hospital]]\nname = "A"\nbeds = 20\ncatchment = { "Nordby" = 1.0, "Sørby" = 0.7 }\n'
+     '[[hospital]]\nname = "B"\nbeds = 10\ncatchment = { "Sørby" = 0.6 }\n',
+     "hospital: catchment shares of municipality 'Sørby' sum to 1.3000, more than its whole population "
+     "('A' + 'B')"),
 ]
 
 
@@ -223,15 +227,13 @@ def test_network_errors_are_one_line_each_exit_2(extra: str, message: str, tmp_p
     assert len(err) == 1, err
 
 
-def test_a_shared_kad_and_a_split_municipality_are_scenario_edits_only() -> None:
-    """scenarios/vestfold/nettverk.toml extends the baseline: its [[hospital]] named like the baseline's single
-    [hospital] table merges into it (beds and seasonality kept), a second, external hospital and a shared KAD
-    pool are added."""
+def test_a_shared_kad_and_a_split_municipality_are_scenario_edits_only(tmp_path: Path) -> None:
+    """The Vestfold baseline holds the Tønsberg region's shared KAD pool and Holmestrand split between SiV and an
+    external hospital; a variant's [[hospital]] named like the base's merges into it (beds changed, catchment and
+    seasonality kept)."""
     root = Path(__file__).resolve().parent.parent / "scenarios" / "vestfold"
-    base = load_scenario(root / "baseline.toml").scenario
-    s = load_scenario(root / "nettverk.toml").scenario
+    s = load_scenario(root / "baseline.toml").scenario
     siv, drammen = s.hospitals
-    assert siv.beds == base.hospitals[0].beds and siv.seasonality == base.hospitals[0].seasonality
     assert drammen.external and drammen.beds is None
     net = compile_network(s)
     names = list(net.municipalities)
@@ -240,6 +242,12 @@ def test_a_shared_kad_and_a_split_municipality_are_scenario_edits_only() -> None
     assert {names[m] for m in kad.members} == {"Tønsberg", "Færder", "Holmestrand"}
     assert net.hospitals_of(names.index("Holmestrand")) == [(0, 0.592008), (1, 0.407992)]
     assert net.pools[net.pool_of[names.index("Larvik")][Place.KAD]].members == (names.index("Larvik"),)
+    variant = tmp_path / "more_beds.toml"
+    variant.write_text(f'extends = "{(root / "baseline.toml").as_posix()}"\n[[hospital]]\nname = "{siv.name}"\n'
+                       'beds = 400\n', encoding="utf-8")
+    v = load_scenario(variant).scenario
+    assert v.hospitals[0].beds == 400 and v.hospitals[0].catchment == siv.catchment
+    assert v.hospitals[0].seasonality == siv.seasonality and len(v.hospitals) == 2
 
 
 def test_offered_load_of_a_pool_from_the_scenario_alone() -> None:

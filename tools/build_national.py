@@ -1,202 +1,44 @@
-"""Build ``scenarios/norway/national.toml``: the whole country as one scenario (speed and scale).
+"""Build ``scenarios/norway/national.toml``: the whole country as one scenario (speed, scale, national figures).
 
-Every municipality of Norway (population 1 January 2025, SSB table 07459 via FHI csdata, from the copy
-the package ships: ``hjemtilhjem/data/population_municipality_age_2025_2026.csv``) in the Vestfold
-baseline's age bands, with municipal capacities scaled from the Vestfold baseline and one hospital per hospital
-trust, each with its catchment from the packaged catchments (``hf_catchments_2024.csv``: Oslo split between four
-trusts, Holmestrand between two).
-Groups, services, costs, triage and discharge settings are copied from the Vestfold baseline, so
-the file is standalone (``extends`` would merge the municipality tables by name and keep
-Vestfold's six).
+Every municipality of Norway (population 1 January 2025 from the copy the package ships), one hospital per
+hospital trust with its catchment (Oslo split between four trusts, Holmestrand between two), capacities from
+national ratios and the national default parameters: the same code as ``hjemtilhjem init``
+(:mod:`hjemtilhjem.scenario.build`), so ``hjemtilhjem init`` for every municipality would give the same
+municipalities, hospitals and capacities. Keys that the committed file's ``[costs]`` has and the defaults lack are
+kept (they are added by hand or by other tools).
 
 Usage::
 
-    .venv/bin/python tools/build_national.py [--csv PATH] [--base scenarios/vestfold/baseline.toml]
-                                             [--out scenarios/norway/national.toml] [--year 2025]
+    .venv/bin/python tools/build_national.py [--out scenarios/norway/national.toml] [--year 2025]
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
-import tomllib
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
 
-import tomli_w
-
-from hjemtilhjem import data
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_scenarios import expected_bed_days_per_person  # noqa: E402
+from hjemtilhjem.scenario.build import build, national_plan
 
 ROOT = Path(__file__).resolve().parent.parent
-#: the population CSV shipped inside the package (hjemtilhjem/data/)
-DEFAULT_CSV = data.path(data.POPULATION)
-BANDS = {"0-66": ("0-17", "18-66"), "67-74": ("67-74",), "75-79": ("75-79",), "80+": ("80-84", "85-89", "90+")}
-# capacity field -> what it is scaled by (Vestfold ratio x the municipality's count)
-PER_INHABITANT = ("kad_beds", "home_care_clients")
-PER_80PLUS = ("short_term_beds", "rehab_beds", "long_term_beds")
+OUT = ROOT / "scenarios" / "norway" / "national.toml"
+GENERATOR = "tools/build_national.py"
 
 
-def read_population(path: Path | Traversable, year: int) -> list[dict[str, Any]]:
-    """Municipalities of ``year`` with their population in the model's bands, in file order."""
-    rows = []
-    with path.open(encoding="utf-8") as f:
-        for r in csv.DictReader(f):
-            if int(r["year"]) != year:
-                continue
-            pop = {band: sum(int(r[c]) for c in cols) for band, cols in BANDS.items()}
-            rows.append({"name": r["municipality"], "number": r["municipality_number"], "county": r["county"],
-                         "population": pop})
-    counts: dict[str, int] = {}
-    for r in rows:
-        counts[r["name"]] = counts.get(r["name"], 0) + 1
-    for r in rows:  # Herøy and Våler exist twice: name them by county
-        if counts[r["name"]] > 1:
-            r["name"] = f"{r['name']} ({r['county']})"
-    return rows
-
-
-def build(csv_path: Path | Traversable, base_path: Path, year: int) -> str:
-    base = tomllib.loads(base_path.read_text(encoding="utf-8"))
-    munis = read_population(csv_path, year)
-    vf = base["municipality"]
-    vf_pop = sum(sum(m["population"].values()) for m in vf)
-    vf_80 = sum(m["population"]["80+"] for m in vf)
-    ratio = {f: sum(m[f] for m in vf) / vf_pop for f in PER_INHABITANT}
-    ratio |= {f: sum(m[f] for m in vf) / vf_80 for f in PER_80PLUS}
-    total = sum(sum(m["population"].values()) for m in munis)
-    total80 = sum(m["population"]["80+"] for m in munis)
-    hospitals = trusts(munis, base, vf)
-
-    scenario = dict(base["scenario"])
-    scenario["name"] = "Norway national"
-    scenario["description"] = (f"All {len(munis)} municipalities of Norway, population 1.1.{year}; capacities scaled "
-                               f"from the Vestfold baseline; one hospital per hospital trust ({len(hospitals)})")
-    scenario["replications"] = 10
-
-    municipalities = []
-    for m in munis:
-        pop = m["population"]
-        n, n80 = sum(pop.values()), pop["80+"]
-        entry: dict[str, Any] = {"name": m["name"], "number": m["number"], "population": pop}
-        for f in PER_INHABITANT:
-            entry[f] = max(1, round(ratio[f] * n))
-        for f in PER_80PLUS:
-            entry[f] = max(1, round(ratio[f] * n80))
-        entry["source"] = "S-POP; capacities scaled from the Vestfold baseline (tools/build_national.py)"
-        municipalities.append(entry)
-    raised = _raise_overloaded(base, hospitals, municipalities)
-
-    head = f"""# Norway, whole country: a scale scenario for the speed benchmark (benchmarks/run.py --only national).
-# GENERATED by tools/build_national.py from shared/data/population_municipality_age_2025_2026.csv and
-# scenarios/vestfold/baseline.toml -- edit those and re-run the tool, not this file.
-#
-# Population: every municipality on 1.1.{year} (S-POP), {len(munis)} municipalities, {total:,} inhabitants,
-#   {total80:,} aged 80+; bands 0-66 (0-17 + 18-66), 67-74, 75-79, 80+ (80-84 + 85-89 + 90+).
-#   Herøy and Våler exist twice and are named by county.
-# Capacities [DERIVED] from the Vestfold baseline ({vf_pop:,} inhabitants, {vf_80:,} aged 80+):
-#   kad_beds, home_care_clients        = Vestfold total per inhabitant x inhabitants
-#   short_term, rehab, long_term beds  = Vestfold total per inhabitant aged 80+ x inhabitants aged 80+
-#   ratios per 1000: {", ".join(f"{f} {ratio[f] * 1000:.3f}" for f in PER_INHABITANT)};
-#   {", ".join(f"{f} {ratio[f] * 1000:.3f}" for f in PER_80PLUS)} (per 1000 aged 80+)
-#   each rounded, at least 1 (small municipalities share KAD and rehabilitation places in reality).
-#   Where that left a pool offered 0.95 or more of its places with nobody leaving its queue ({len(raised)} pools;
-#   more requests per place than Vestfold, mostly short-term and home care), its places were raised to an offered
-#   load of 0.95 [DERIVED] (hjemtilhjem.model.load), so that no queue grows without bound; each such municipality
-#   says so in its `source`.
-# Hospitals: one per hospital trust ({len(hospitals)}, {sum(h["beds"] for h in hospitals):,} staffed beds), each a
-#   soft capacity with its own corridor patients. Catchments: hjemtilhjem/data/hf_catchments_2024.csv (HF-CATCH;
-#   Oslo's districts split between OUS, Lovisenberg, Diakonhjemmet and Ahus; Holmestrand between Vestfold and
-#   Vestre Viken). Beds [DERIVED]: Vestfold's {base["hospital"]["beds"]} staffed beds x the trust's expected acute
-#   bed-days / Vestfold's (population by age band x the groups' admission rates x mean treatment stay, each
-#   municipality weighted by its catchment share); summer closures scaled the same way.
-# Municipal services (the delayed-discharge bottleneck) are modelled per municipality.
-# Groups, services, costs, triage, discharge and seasonality: copied from the Vestfold baseline.
-"""
-    sources = dict(base.get("sources", {}))
-    sources["HF-CATCH"] = ("Municipality to hospital trust, 2024 borders, with shares where split: "
-                           "hjemtilhjem/data/hf_catchments_2024.csv and its note (SKDE, Helse Sør-Øst, the trusts)")
-    body: dict[str, Any] = {"scenario": scenario, "costs": base["costs"],
-                            "triage": base["triage"], "discharge": base["discharge"], "services": base["services"]}
-    parts = [head, tomli_w.dumps(body), tomli_w.dumps({"hospital": hospitals}), tomli_w.dumps({"group": base["group"]}),
-             tomli_w.dumps({"municipality": municipalities}), tomli_w.dumps({"sources": sources})]
-    return "\n".join(parts)
-
-
-KEY_OF = {"kad": "kad_beds", "short_term": "short_term_beds", "rehab": "rehab_beds", "long_term": "long_term_beds",
-          "home_care": "home_care_clients"}
-
-
-def _raise_overloaded(base: dict[str, Any], hospitals: list[dict[str, Any]],
-                      municipalities: list[dict[str, Any]]) -> list[str]:
-    """Raise each pool offered >= 0.95 of its places (nobody leaving its queue) to a load of 0.95; their names."""
-    import math
-
-    from hjemtilhjem.model.load import offered_loads
-    from hjemtilhjem.scenario.schema import Scenario
-
-    doc = {"scenario": {**base["scenario"], "name": "check"}, "costs": base["costs"], "hospital": hospitals,
-           "triage": base["triage"], "discharge": base["discharge"], "services": base["services"],
-           "group": base["group"], "municipality": municipalities}
-    by_name = {m["name"]: m for m in municipalities}
-    raised = []
-    for pl in offered_loads(Scenario.model_validate(doc)):
-        if pl.service == "kad" or pl.leaving_per_year > 0 or pl.load < 0.95:
-            continue
-        entry = by_name[pl.members[0]]
-        key = KEY_OF[pl.service]
-        entry[key] = math.ceil(entry[key] * pl.load / 0.95)
-        entry["source"] += f"; {key} raised to an offered load of 0.95 [DERIVED]"
-        raised.append(f"{pl.members[0]} {key}")
-    return raised
-
-
-def trusts(munis: list[dict[str, Any]], base: dict[str, Any], vf: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One ``[[hospital]]`` per hospital trust: catchment shares by municipality name, beds by expected bed-days."""
-    bd = expected_bed_days_per_person(base)
-    vestfold_bd = sum(m["population"][b] * bd[b] for m in vf for b in bd)
-    name_of = {m["number"]: m["name"] for m in munis}
-    pop_of = {m["number"]: m["population"] for m in munis}
-    catch: dict[str, dict[str, float]] = {}
-    with data.path(data.CATCHMENTS).open(encoding="utf-8") as f:
-        for r in csv.DictReader(f):
-            if r["municipality_number"] in name_of:
-                catch.setdefault(r["health_trust"], {})[r["municipality_number"]] = float(r["share"])
-    missing = sorted(set(name_of) - {n for c in catch.values() for n in c})
-    if missing:
-        raise SystemExit(f"municipalities without a hospital trust in the catchments: {missing}")
-    hospital = base["hospital"]
-    out = []
-    for trust in sorted(catch):
-        shares = catch[trust]
-        expected = sum(pop_of[n][b] * bd[b] * share for n, share in shares.items() for b in bd)
-        k = expected / vestfold_bd
-        entry: dict[str, Any] = {"name": trust, "beds": max(1, round(hospital["beds"] * k)),
-                                 "catchment": {name_of[n]: share for n, share in shares.items()}}
-        if hospital.get("seasonality"):
-            entry["seasonality"] = hospital["seasonality"]
-        if hospital.get("bed_closures"):
-            entry["bed_closures"] = [{**c, "beds": round(c["beds"] * k)} for c in hospital["bed_closures"]]
-        entry["source"] = ("HF-CATCH; beds scaled from the Vestfold baseline by expected bed-days "
-                           "(tools/build_national.py)")
-        out.append(entry)
-    return out
+def text(year: int = 2025, out: Path = OUT) -> str:
+    """The national scenario as written (``out``: the file regenerated, whose extra [costs] keys are kept)."""
+    existing = out.read_text(encoding="utf-8") if out.is_file() else None
+    return build(national_plan(year), year=year, generator=GENERATOR, existing=existing)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--csv", type=Path, default=DEFAULT_CSV, help="population CSV (default: the packaged copy)")
-    ap.add_argument("--base", type=Path, default=ROOT / "scenarios/vestfold/baseline.toml")
-    ap.add_argument("--out", type=Path, default=ROOT / "scenarios/norway/national.toml")
+    ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--year", type=int, default=2025)
     args = ap.parse_args(argv)
-    text = build(args.csv, args.base, args.year)
+    result = text(args.year, args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
+    args.out.write_text(result, encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 

@@ -1,238 +1,177 @@
-"""Build the baselines of other health communities from SSB population figures and the Vestfold baseline.
+"""Build the baselines of Vestre Viken and Sogn og Fjordane (Helse Førde) from the data packaged with hjemtilhjem.
 
     .venv/bin/python tools/build_scenarios.py          # writes scenarios/vestre_viken/ and scenarios/sogn_og_fjordane/
     .venv/bin/python tools/build_scenarios.py --check  # also checks the Vestfold populations against the CSV
 
-Populations: 1 January 2025, SSB table 07459 via FHI csdata, from the copy the package ships
-(hjemtilhjem/data/population_municipality_age_2025_2026.csv, sources in its README.md), summed into the model's
-bands 0-66, 67-74, 75-79, 80+. Everything else comes from the calibrated Vestfold baseline
-(patient groups, municipal services, triage, costs), with capacities scaled by documented ratios:
-
-* KAD beds: regional density of reported KAD places per inhabitant (H-KAD22 tabell 1): Sør-Øst 350 / 3,076,276
-  = 0.114 per 1000; where the region's figure is not in the data, Norway 688 / 5,594,340 = 0.123 per 1000.
-* short-term, rehabilitation, long-term places and home-care clients: the Vestfold baseline's places per 1000
-  inhabitants aged 80+ (its estimates from the national SSB-OMS23 ratios: 7.1 institution places per 1000,
-  76 % long-term), with square-root staffing so small municipalities keep the same chance of waiting
-  (see places()).
-* hospital beds: Vestfold's 365 staffed beds scaled by the expected acute bed-days of the community's population
-  (its age bands x the group shares, admission rates and mean treatment stays of the baseline).
-
-Where a source gives only county totals (KAD places, institution places) the split between municipalities is by
-their population 80+ (KAD: by total population), as documented in each generated file. Values a community was
-calibrated on (its "calibrated" entry below) replace the Vestfold values and are marked [CALIBRATED].
+The same code as ``hjemtilhjem init --health-community`` (:mod:`hjemtilhjem.scenario.build`: population 1.1.2025,
+catchments with split shares, capacities from national ratios, national default parameters, long-term requests
+from home derived so the places freed cover the requests), plus what is known of each community beyond the
+packaged data: its hospital sites, each serving the municipalities SKDE gives it as local hospital (SKDE-BOSH), and
+for Sogn og Fjordane the intermunicipal KAD units. Keys that a committed file's ``[costs]`` has and the defaults
+lack are kept.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import math
-import re
 import sys
 import tomllib
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from hjemtilhjem import data
+from hjemtilhjem.scenario.build import Plan, SharedPool, build, community_plan, municipalities
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the population CSV shipped inside the package (hjemtilhjem/data/)
 DATA = data.path(data.POPULATION)
 VESTFOLD = ROOT / "scenarios" / "vestfold" / "baseline.toml"
-BANDS = ("0-66", "67-74", "75-79", "80+")
+GENERATOR = "tools/build_scenarios.py"
 
-COMMUNITIES = {
-    "vestre_viken": {
-        "name": "Vestre Viken baseline",
-        "hospital": "Vestre Viken HF",
-        "description": "Vestre Viken HF (Drammen, Bærum, Kongsberg and Ringerike hospitals) and 20 municipalities; "
-                       "population 1.1.2025",
-        "kad_per_1000": 350 / 3_076_276 * 1000,
-        "kad_source": "H-KAD22 tabell 1: Sør-Øst 350 places / 3,076,276 inhabitants (1.1.2022) = 0.114 per 1000",
-        "why": """\
-# Catchment: Vestre Viken HF serves most of former Buskerud county plus Asker and Bærum (shared/data/README.md).
-# In 2024 borders that is every municipality of Buskerud (county 33: Drammen incl. former Svelvik, Kongsberg,
-# Ringerike, Hole, Lier, Øvre Eiker, Modum, Krødsherad, Flå, Nesbyen, Gol, Hemsedal, Ål, Hol, Sigdal, Flesberg,
-# Rollag, Nore og Uvdal) and Asker (incl. former Hurum and Røyken, which were in Buskerud) and Bærum in Akershus.
-# Not included: Sande (now part of Holmestrand, Vestfold; SiV does not serve it, norway_figures §1d) because the
-# CSV cannot separate it from Holmestrand; Jevnaker (Akershus), whose hospital belonging was not verified here.
-# Add either with [[municipality]] in a scenario that extends this one.""",
-        "status": """\
-# CALIBRATED to the national figures in scenarios/vestre_viken/targets.toml (the community's own are not in the
-# data): `hjemtilhjem calibrate scenarios/vestre_viken/baseline.toml` meets all 8 required targets (30
-# replications, seed 2025). Fitted with --fit (4 replications, 40 evaluations), then rounded and checked on 30
-# replications: the three values marked [CALIBRATED] below (long-term and short-term requests from home, the frail
-# group's treatment stay; national LOS 75+ is 5.5 days against Vestfold's 5.2).""",
-        "calibrated": {
-            "services.long_term.other_requests_per_1000_80plus_year": (20, "prior 8-25; Vestfold 21"),
-            "services.short_term.other_requests_per_1000_80plus_year": (104, "prior 50-150; Vestfold 100"),
-            "group.frail_elderly.los_days.mean": (6.8, "prior 5-7; Vestfold 6.25; national LOS 75+ 5.5 (SKDE-ELDRE)"),
-        },
-        "numbers": ["3301", "3303", "3305", "3310", "3312", "3314", "3316", "3318", "3320", "3322", "3324", "3326",
-                    "3328", "3330", "3332", "3334", "3336", "3338", "3201", "3203"],
-    },
-    "sogn_og_fjordane": {
-        "name": "Sogn og Fjordane baseline",
-        "hospital": "Helse Førde HF",
-        "description": "Helse Førde HF (Førde, Lærdal, Nordfjord hospitals) and the 18 municipalities of former "
-                       "Sogn og Fjordane; population 1.1.2025",
-        "kad_per_1000": 688 / 5_594_340 * 1000,
-        "kad_source": "H-KAD22 tabell 1: Norway 688 places / 5,594,340 inhabitants (1.1.2025) = 0.123 per 1000 "
-                      "(Helse Vest's own density is not in the data)",
-        "why": """\
-# Catchment: Helse Førde serves the former Sogn og Fjordane county, part of Vestland since 2020
-# (shared/data/README.md). In 2024 borders: Kinn (Flora and Vågsøy), Gulen, Solund, Hyllestad, Høyanger, Vik,
-# Sogndal, Aurland, Lærdal, Årdal, Luster, Askvoll, Fjaler, Sunnfjord, Bremanger, Stad, Gloppen, Stryn
-# (municipality numbers 4602 and 4635-4651). Former Hornindal, now part of Volda in Møre og Romsdal, is left out.
-# Small municipalities get at least one place of each service; in practice several share institutions.""",
-        "status": """\
-# NOT CALIBRATED. `hjemtilhjem calibrate scenarios/sogn_og_fjordane/baseline.toml` (4 replications, seed 2025)
-# meets 5 of its 7 required (national) targets; it misses delayed days per 1000 (about 13, accepted 5-13; Vest is
-# below the national 13.1, H-UKP22) and the delay per delayed stay (about 6 days against 3.4-3.5). The cause is
-# structural: most municipalities are small, so their pools of long-term and rehabilitation places are small and
-# the next free place is weeks away; the model pools places per municipality, while real small municipalities
-# share institutions and use a short-term place while a patient waits for a long-term one. A --fit of the request
-# rates meets the targets only by leaving long-term places a third empty (requests from home 2.8 per 1000 80+
-# against Vestfold's 21), with occupancy drifting down through the year; that was not adopted. KAD occupancy
-# (about 0.27) is shown for information: H-KAD22 reports the lowest occupancy in units for the smallest populations.""",
-        "numbers": ["4602", "4635", "4636", "4637", "4638", "4639", "4640", "4641", "4642", "4643", "4644", "4645",
-                    "4646", "4647", "4648", "4649", "4650", "4651"],
-    },
+SKDE_BOSH = ("SKDE-Analyse/sas_codes, formater/boomr.csv, column bosh (local hospital of each municipality), commit "
+             "027ae05c1a6f3d1e37db99b73ed30f8b0e79ed8e (2026; the hospital-trust column is that of HF-CATCH)")
+
+VESTRE_VIKEN_SITES = {  # SKDE-BOSH: bosh 201 Bærum, 202 Drammen, 203 Kongsberg, 204 Ringerike
+    "Bærum sykehus": ["3201", "3203"],
+    "Drammen sykehus": ["3301", "3312", "3903"],
+    "Kongsberg sykehus": ["3303", "3314", "3334", "3336", "3338"],
+    "Ringerike sykehus": ["3236", "3305", "3310", "3316", "3318", "3320", "3322", "3324", "3326", "3328", "3330",
+                          "3332"],
+}
+FORDE_SITES = {  # SKDE-BOSH: bosh 101 Førde, 102 Lærdal, 103 Nordfjord
+    "Førde sentralsjukehus": ["4602", "4636", "4637", "4638", "4640", "4644", "4645", "4646", "4647", "4648", "4650",
+                              "4651"],
+    "Lærdal sjukehus": ["4639", "4641", "4642", "4643"],
+    "Nordfjord sjukehus": ["4649"],
 }
 
 
-def read_population(path: Path | Traversable = DATA, year: str = "2025") -> dict[str, tuple[str, dict[str, int]]]:
+def _sites(plan: Plan, trust: str, sites: dict[str, list[str]], source: str) -> None:
+    """Replace hospital ``trust`` by its sites, each with the municipalities (and shares) it serves."""
+    shares = plan.hospitals.pop(trust)
+    listed = [n for ns in sites.values() for n in ns]
+    assert sorted(listed) == sorted(shares), (sorted(set(shares) - set(listed)), sorted(set(listed) - set(shares)))
+    plan.hospitals = {**{site: {n: shares[n] for n in ns} for site, ns in sites.items()}, **plan.hospitals}
+    for site in sites:
+        plan.hospital_sources[site] = source
+    plan.hospital_sources.pop(trust, None)
+
+
+def vestre_viken() -> Plan:
+    plan = community_plan("Vestre Viken")
+    _sites(plan, "Vestre Viken HF", VESTRE_VIKEN_SITES,
+           "HF-CATCH (SKDE-BOOMR; VV-FAKTA; VV-KOMSAM); site SKDE-BOSH; Holmestrand's share (former Sande) "
+           "VV-KOMSAM, SIV-HOLM, INFERRED from the 2019 population (HF-CATCH)")
+    plan.name = "Vestre Viken baseline"
+    plan.description = ("Vestre Viken HF (Bærum, Drammen, Kongsberg, Ringerike sykehus) and the 21 municipalities of "
+                        "its health community, with former Sande (Holmestrand); population 1.1.2025")
+    plan.why = (
+        "Catchment: the 22 municipalities of the health community Vestre Viken in the packaged catchments "
+        "(HF-CATCH): the 18 of former Buskerud (Drammen incl. former Svelvik and Nedre Eiker, Kongsberg, Ringerike, "
+        "Hole, Lier, Øvre Eiker, Modum, Krødsherad, Flå, Nesbyen, Gol, Hemsedal, Ål, Hol, Sigdal, Flesberg, Rollag, "
+        "Nore og Uvdal), Asker (incl. former Hurum and Røyken) and Bærum, and Jevnaker, in Innlandet county until "
+        "2020 and now in Akershus, whose residents have Ringerike sykehus as their local hospital for somatic care "
+        "(VV-FAKTA; SKDE-BOOMR, also before the county change; no conflicting source, hf_catchments_2024.md) - "
+        "21 municipalities with share 1 - and Holmestrand for its former Sande part: Sande keeps Drammen sykehus for "
+        "somatic care (VV-KOMSAM, updated 2024; SIV-HOLM), share 0.407992 of Holmestrand's population, INFERRED from "
+        "the 2019 split (Sande 9,904 of 24,275, HF-CATCH), the same share as in "
+        "scenarios/vestfold/nettverk.toml; the rest of Holmestrand (0.592008) uses Sykehuset i Vestfold, an "
+        "external hospital here: Holmestrand's patients there are simulated (the municipality serves and pays for "
+        "all its residents), SiV's beds are not.\n"
+        "Hospital sites: Vestre Viken HF's four somatic hospitals (VV-BER22), each serving the municipalities "
+        "SKDE gives it as local hospital (SKDE-BOSH): Bærum sykehus Bærum and Asker; Drammen sykehus Drammen, "
+        "Lier and former Sande; Kongsberg sykehus Kongsberg, Øvre Eiker, Flesberg, Rollag, Nore og Uvdal; "
+        "Ringerike sykehus the rest (Hallingdal, Modum, Sigdal, Krødsherad, Hole, Jevnaker). VV-KOMSAM puts former "
+        "Hurum and Røyken (now Asker) under Drammen sykehus; SKDE keeps all of Asker at Bærum and no share for "
+        "them is in the data, so Asker stays whole at Bærum. Beds per site were not found: each site's beds are "
+        "scaled by its expected bed-days (below).")
+    plan.extra_sources = {
+        "SKDE-BOOMR": "SKDE catchment file formater/boomr.csv (repository SKDE-Analyse/sas_codes), version "
+                      "'Oppdatert per 15.3.2024': municipality -> hospital trust (bohf)",
+        "SKDE-BOSH": SKDE_BOSH,
+        "VV-FAKTA": "Vestre Viken HF, Fakta om Vestre Viken helseforetak: 26 municipalities (before 2020), about "
+                    "490,000 people, each municipality's somatic hospital; Jevnaker under Ringerike sykehus",
+        "VV-KOMSAM": "Vestre Viken HF, Nye kommuner gir ingen endringer i lokalsykehusområder (2020, updated "
+                     "18.01.2024): former Sande (Holmestrand) keeps Drammen sykehus; Hurum and Røyken (Asker) "
+                     "Drammen sykehus",
+        "SIV-HOLM": "Sykehuset i Vestfold, Ingen endring i sykehustilhørighet i nye Holmestrand kommune (2020)",
+        "VV-BER22": "Vestre Viken, Krevende situasjon for sykehusene (2022): the somatic hospitals Bærum, Drammen, "
+                    "Kongsberg and Ringerike",
+    }
+    return plan
+
+
+def sogn_og_fjordane() -> Plan:
+    plan = community_plan("Helse Førde")
+    _sites(plan, "Helse Førde HF", FORDE_SITES, "HF-CATCH (SKDE-BOOMR); site SKDE-BOSH")
+    munis = municipalities()
+    number = {m.name: m.number for m in munis.values()}
+    plan.name = "Sogn og Fjordane baseline"
+    plan.description = ("Helse Førde HF (Førde, Lærdal, Nordfjord sjukehus) and the 17 municipalities of its health "
+                        "community (former Sogn og Fjordane without Gulen); population 1.1.2025")
+    plan.why = (
+        "Catchment: the 17 municipalities of the health community Helse Førde in the packaged catchments "
+        "(HF-CATCH): former Sogn og Fjordane county, part of Vestland since 2020 - Kinn, Solund, Hyllestad, "
+        "Høyanger, Vik, Sogndal, Aurland, Lærdal, Årdal, Luster, Askvoll, Fjaler, Sunnfjord, Bremanger, Stad, "
+        "Gloppen, Stryn. Gulen is formally in Helse Førde's budget but its residents use Helse Bergen and it is a "
+        "member of Helse Bergen's health community (NRK-GULEN, SAMAN-HF, SKDE-BOOMR25), so it is left out; former "
+        "Hornindal is part of Volda (Helse Møre og Romsdal) since 2020.\n"
+        "Hospital sites: Førde sentralsjukehus, Lærdal sjukehus and Nordfjord sjukehus (NRK-SFJ17), each serving "
+        "the municipalities SKDE gives it as local hospital (SKDE-BOSH): Lærdal Vik, Aurland, Lærdal and Årdal; "
+        "Nordfjord Stad; Førde the rest. Beds per site were not found (v2_parameters §6): scaled by expected "
+        "bed-days (below).\n"
+        "Intermunicipal KAD units ([[pool]] below): most municipalities here are small, and they share acute "
+        "municipal beds. Sogn LMS at Lærdal sjukehus has 2 KAD beds for Aurland, Årdal and Lærdal [SOURCE]; the "
+        "HAFS and Nordfjord units are named in v2_parameters §5 without members or beds: members from the regions' "
+        "names, beds the sum of the members' national-ratio beds [ESTIMATE]. Nursing homes, short-term and "
+        "rehabilitation places stay per municipality (no shared unit found).")
+    plan.pools = [
+        SharedPool("Sogn LMS KAD", "kad", tuple(number[n] for n in ("Aurland", "Årdal", "Lærdal")), capacity=2,
+                   comment="Sogn lokalmedisinske senter at Lærdal sjukehus: 2 municipal KAD beds for Aurland, Årdal "
+                           "and Lærdal since 2020\n(4 beds before Leikanger joined Sogndal, which has its own unit) "
+                           "[SOURCE] HF-LAERDAL, LAERDAL-LMS",
+                   source="HF-LAERDAL, LAERDAL-LMS"),
+        SharedPool("HAFS KAD", "kad", tuple(number[n] for n in ("Hyllestad", "Askvoll", "Fjaler", "Solund")),
+                   comment="The HAFS region (Hyllestad, Askvoll, Fjaler, Solund) shares a KAD unit (named in "
+                           "v2_parameters §5; members and beds\nnot found): [ESTIMATE] members by the region's "
+                           "name, beds the sum of the members' national-ratio beds",
+                   source="[ESTIMATE] V2-KAD-SFJ"),
+        SharedPool("Nordfjord KAD", "kad", tuple(number[n] for n in ("Stad", "Stryn", "Gloppen", "Bremanger")),
+                   comment="A Nordfjord KAD unit (named in v2_parameters §5; members and beds not found): "
+                           "[ESTIMATE] the Nordfjord municipalities,\nbeds the sum of the members' national-ratio "
+                           "beds",
+                   source="[ESTIMATE] V2-KAD-SFJ"),
+    ]
+    plan.extra_sources = {
+        "SKDE-BOOMR": "SKDE catchment file formater/boomr.csv (repository SKDE-Analyse/sas_codes), version "
+                      "'Oppdatert per 15.3.2024': municipality -> hospital trust (bohf)",
+        "SKDE-BOOMR25": "The same file, version of 2025-07-10: Gulen and Eidfjord to bohf Bergen",
+        "SKDE-BOSH": SKDE_BOSH,
+        "NRK-GULEN": "NRK Sogn og Fjordane, Gulen-pasientane får bruke Helse Bergen (2016)",
+        "SAMAN-HF": "Helsefellesskapet i Bergensområdet (saman.no), Samarbeidsstruktur (2023): Gulen in Nordhordland",
+        "NRK-SFJ17": "NRK Sogn og Fjordane: Helse Førde's sites Førde sentralsjukehus, Lærdal sjukehus, Nordfjord "
+                     "sjukehus (shared/data/v2_parameters.md §6)",
+        "HF-LAERDAL": "Helse Førde, Nye avtalar om legevakt ved Lærdal sjukehus (about 2020): 2 municipal KAD beds "
+                      "for Aurland, Årdal and Lærdal",
+        "LAERDAL-LMS": "Lærdal kommune, Sogn lokalmedisinske senter",
+        "V2-KAD-SFJ": "shared/data/v2_parameters.md §5: KAD units in Sogn og Fjordane other than Sogn LMS "
+                      "(Førde/Sunnfjord, Nordfjord, Kinn, HAFS) named, beds NOT FOUND; national density [ESTIMATE]",
+    }
+    return plan
+
+
+COMMUNITIES = {"vestre_viken": vestre_viken, "sogn_og_fjordane": sogn_og_fjordane}
+
+
+def text(key: str, out: Path | None = None) -> str:
+    """The baseline of community ``key`` as written (keeping extra [costs] keys of the committed file)."""
+    out = out or ROOT / "scenarios" / key / "baseline.toml"
+    existing = out.read_text(encoding="utf-8") if out.is_file() else None
+    return build(COMMUNITIES[key](), generator=GENERATOR, existing=existing)
+
+
+def read_population(path=DATA, year: str = "2025") -> dict[str, tuple[str, dict[str, int]]]:
     """``number -> (name, {band: inhabitants})`` for every municipality in ``year``."""
-    out = {}
-    with path.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            if row["year"] != year:
-                continue
-            n = {k: int(row[k]) for k in ("0-17", "18-66", "67-74", "75-79", "80-84", "85-89", "90+")}
-            out[row["municipality_number"]] = (row["municipality"], {
-                "0-66": n["0-17"] + n["18-66"], "67-74": n["67-74"], "75-79": n["75-79"],
-                "80+": n["80-84"] + n["85-89"] + n["90+"]})
-    return out
-
-
-def _mean(d: dict) -> float:
-    return float(d["mean"] if "mean" in d else d.get("value", 0.0))
-
-
-def expected_bed_days_per_person(base: dict) -> dict[str, float]:
-    """Expected acute bed-days a year per inhabitant of each band (treatment stays only)."""
-    out = {b: 0.0 for b in BANDS}
-    for g in base["group"]:
-        rate = g["admissions_per_1000_year"]
-        for b in BANDS:
-            r = rate if isinstance(rate, (int, float)) else rate.get(b, 0.0)
-            out[b] += g["share"].get(b, 0.0) * r / 1000.0 * _mean(g["los_days"])
-    return out
-
-
-def build(key: str, spec: dict, pop: dict, base: dict, base_text: str) -> str:
-    pop80_v = sum(m["population"]["80+"] for m in base["municipality"])
-    per80 = {k: sum(m[k] for m in base["municipality"]) / pop80_v * 1000
-             for k in ("short_term_beds", "rehab_beds", "long_term_beds", "home_care_clients")}
-    mean_cap = {k: sum(m[k] for m in base["municipality"]) / len(base["municipality"]) for k in per80}
-    bd = expected_bed_days_per_person(base)
-    vestfold_bd = sum(m["population"][b] * bd[b] for m in base["municipality"] for b in BANDS)
-    munis = []
-    for num in spec["numbers"]:
-        name, p = pop[num]
-        munis.append((num, name.split(" - ")[0], p))
-    bed_days = sum(p[b] * bd[b] for _, _, p in munis for b in BANDS)
-    beds = round(base["hospital"]["beds"] * bed_days / vestfold_bd)
-    total = sum(sum(p.values()) for _, _, p in munis)
-    blocks = []
-    for num, name, p in munis:
-        n80 = p["80+"] / 1000
-        cap = {k: places(v * n80, k, mean_cap[k]) for k, v in per80.items()}
-        kad = max(1, round(spec["kad_per_1000"] * sum(p.values()) / 1000))
-        pop_s = ", ".join(f'"{b}" = {p[b]}' for b in BANDS)
-        blocks.append(f"""[[municipality]]
-name = "{name}"
-number = "{num}"
-population = {{ {pop_s} }}
-kad_beds = {kad}
-short_term_beds = {cap['short_term_beds']}
-rehab_beds = {cap['rehab_beds']}
-long_term_beds = {cap['long_term_beds']}
-home_care_clients = {cap['home_care_clients']}
-source = "S-POP; capacities [ESTIMATE] scaled by ratio (see the header)"
-""")
-    ratios = " / ".join(f"{per80[k]:.1f}" for k in ("short_term_beds", "rehab_beds", "long_term_beds",
-                                                      "home_care_clients"))
-    header = f"""# {spec['hospital']} and its municipalities — baseline of the hjem-til-hjem pathway.
-# GENERATED by tools/build_scenarios.py from shared/data/population_municipality_age_2025_2026.csv and
-# scenarios/vestfold/baseline.toml; edit the script, not this file, and run it again.
-{spec['why']}
-# Population {total:,} (1.1.2025, S-POP), {len(munis)} municipalities.
-# Everything except population, capacities and hospital beds is the calibrated Vestfold baseline (same patient
-# groups, admission rates, stays, destinations, readmission, municipal services, costs): an assumption that the
-# pathway works as in Vestfold. Calibrate against this community's own figures when they are known.
-{spec['status']}
-# Capacities [ESTIMATE] (no per-municipality figures in the data; only national and regional totals):
-#   KAD beds: {spec['kad_source']}, split by total population.
-#   short-term / rehab / long-term places and home-care clients: the Vestfold baseline's places per 1000 aged 80+
-#   ({ratios}); these rest on the national SSB-OMS23 ratios
-#   (7.1 institution places per 1000 inhabitants, 76 % long-term) split by the 80+ share; then square-root
-#   staffing so that small municipalities get the same chance of waiting as an average Vestfold municipality
-#   (c = R + beta sqrt(R), R = the ratio's places x Vestfold's occupancy; see places() in the script).
-#   hospital beds: Vestfold's {base['hospital']['beds']} x expected acute bed-days \
-({bed_days:,.0f} / {vestfold_bd:,.0f}) = {beds}.
-"""
-    text = base_text
-    # drop the Vestfold file's own opening comment lines (up to the first table)
-    text = text[text.index("[scenario]"):]
-    text = re.sub(r'name = "Vestfold baseline"', f'name = "{spec["name"]}"', text, count=1)
-    text = re.sub(r'description = "[^"]*"', f'description = "{spec["description"]}"', text, count=1)
-    text = re.sub(r'name = "Sykehuset i Vestfold"', f'name = "{spec["hospital"]}"', text, count=1)
-    text = re.sub(r"\nbeds = 365 [^\n]*", f"\nbeds = {beds}   # [ESTIMATE] scaled from SiV's 365 by expected bed-days "
-                  "(see the header)", text, count=1)
-    text = text.replace('source = "SiV-2022, SiV-BER23, OP-SiV"',
-                        'source = "scaled from the Vestfold baseline (SiV-2022); seasonality as Vestfold (SiV-BER23)"')
-    start = text.index("# Population 1.1.2025")
-    end = text.index("# Patient groups")
-    text = text[:start] + "\n".join(blocks) + "\n" + text[end:]
-    for k, (value, note) in spec.get("calibrated", {}).items():
-        text = set_value(text, k, value, note)
-    return header + "\n" + text
-
-
-#: Mean occupancy of each service in the Vestfold baseline's measured year (2 replications, seed 2025)
-OCCUPANCY = {"short_term_beds": 0.80, "rehab_beds": 0.64, "long_term_beds": 0.97, "home_care_clients": 0.70}
-
-
-def places(proportional: float, key: str, vestfold_mean: float) -> int:
-    """Places for a municipality by square-root staffing, anchored on an average Vestfold municipality.
-
-    ``proportional`` is the number a plain per-capita ratio would give. A small pool needs proportionally more
-    places than a large one for the same chance of waiting (Halfin-Whitt: c = R + beta sqrt(R) for an offered load
-    R), so the load ``R = u * proportional`` gets the headroom ``beta sqrt(R)``, with ``beta`` set so that a
-    municipality of Vestfold's mean size gets exactly its ratio: ``beta = (1 - u) c / sqrt(u c)``.
-    """
-    u = OCCUPANCY[key]
-    beta = (1.0 - u) * vestfold_mean / math.sqrt(u * vestfold_mean)
-    load = u * proportional
-    return max(1, math.ceil(load + beta * math.sqrt(load)))
-
-
-def set_value(text: str, key: str, value: float, note: str) -> str:
-    """Replace one value of the copied Vestfold text (``services.S.KEY`` or ``group.NAME.los_days.mean``)."""
-    parts = key.split(".")
-    if parts[0] == "services":
-        start = text.index(f"[services.{parts[1]}]")
-        m = re.compile(rf"^{parts[2]} = [^\n]*$", re.M).search(text, start)
-        assert m is not None, key
-        return text[:m.start()] + f"{parts[2]} = {value:g}   # [CALIBRATED] {note}" + text[m.end():]
-    if parts[0] == "group" and parts[2:] == ["los_days", "mean"]:
-        start = text.index(f'name = "{parts[1]}"')
-        m = re.compile(r"^los_days = \{[^\n]*$", re.M).search(text, start)
-        assert m is not None, key
-        line = re.sub(r"mean = [0-9.]+", f"mean = {value:g}", m.group(0).split("#")[0]).rstrip()
-        return text[:m.start()] + f"{line}  # [CALIBRATED] {note}" + text[m.end():]
-    raise ValueError(f"set_value: unsupported key {key}")
+    return {n: (m.name, m.population) for n, m in municipalities(int(year)).items()}
 
 
 def check_vestfold(pop: dict, base: dict) -> list[str]:
@@ -246,23 +185,20 @@ def check_vestfold(pop: dict, base: dict) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=DATA, help="population CSV (default: the copy the package ships)")
     ap.add_argument("--check", action="store_true", help="check the Vestfold baseline's populations against the CSV")
     args = ap.parse_args(argv)
-    pop = read_population(args.data)
-    base_text = VESTFOLD.read_text(encoding="utf-8")
-    base = tomllib.loads(base_text)
     if args.check:
-        problems = check_vestfold(pop, base)
+        problems = check_vestfold(read_population(), tomllib.loads(VESTFOLD.read_text(encoding="utf-8")))
         for p in problems:
             print(p, file=sys.stderr)
         if problems:
             return 1
         print("Vestfold baseline populations match the CSV (1.1.2025)")
-    for key, spec in COMMUNITIES.items():
+    for key in COMMUNITIES:
         out = ROOT / "scenarios" / key / "baseline.toml"
+        result = text(key, out)
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(build(key, spec, pop, base, base_text), encoding="utf-8")
+        out.write_text(result, encoding="utf-8")
         print(f"wrote {out.relative_to(ROOT)}")
     return 0
 

@@ -408,20 +408,14 @@ def _num(v: Any) -> str:
 
 
 def _costs_keeping(template: str, existing: str | None) -> str:
-    """The template's ``[costs]`` with every key of an existing file's ``[costs]`` that the template lacks
-    (added there by hand or by another tool), its line kept as written."""
+    """The ``[costs]`` of the file being regenerated, as written there (its tables ``[costs]`` and
+    ``[costs.*]``: costs are kept up by hand or by other tools), else the template's."""
     if not existing:
         return template
-    old = dict(_sections(existing)).get("[costs]")
-    if not old:
+    kept = [t for h, t in _sections(existing) if h == "[costs]" or h.startswith("[costs.")]
+    if not kept:
         return template
-    have = set(re.findall(r"^([A-Za-z0-9_]+) =", template, re.M))
-    extra = [ln for ln in old.splitlines(keepends=True)
-             if (m := re.match(r"^([A-Za-z0-9_]+) =", ln)) and m.group(1) not in have]
-    if not extra:
-        return template
-    body = template.rstrip("\n") + "\n"
-    return body + "".join(extra) + "\n"
+    return "".join(kept).rstrip("\n") + "\n\n"
 
 
 def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", existing: str | None = None,

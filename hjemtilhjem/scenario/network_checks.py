@@ -41,7 +41,12 @@ def network_errors(s: Scenario) -> list[str]:
                 shares[mname] += share
     if many or hospitals[0].catchment:
         for mname, total in shares.items():
-            if abs(total - 1.0) > 1e-6:
+            if total > 1.0 + 1e-6:
+                where_ = [h.name for h in hospitals if mname in h.catchment]
+                errors.append(f"hospital: catchment shares of municipality {mname!r} sum to {total:.4f}, more than "
+                              f"its whole population ({' + '.join(repr(n) for n in where_)}); a municipality's "
+                              f"shares over the hospitals must sum to 1")
+            elif abs(total - 1.0) > 1e-6:
                 errors.append(f"hospital: catchment shares of municipality {mname!r} sum to {total:.4f}, not 1 "
                               f"(give the "
                               f"part treated outside the health community as an external hospital)")

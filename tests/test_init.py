@@ -1,0 +1,130 @@
+"""``hjemtilhjem init``: starting scenarios built from the packaged data load, validate and run as written; bad names
+are one line, exit 2, with the closest names (issue 15)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hjemtilhjem.cli import main
+from hjemtilhjem.experiment.results import run
+from hjemtilhjem.model.load import offered_loads
+from hjemtilhjem.scenario import build
+from hjemtilhjem.scenario.loader import load_scenario
+
+QUICK = ["scenario.horizon_days=30", "scenario.warmup_days=10"]
+
+
+def _runs_30_days(path: Path) -> None:
+    res = run(path, replications=1, executor="serial", overrides=QUICK, quiet=True)
+    ind = res.outputs[0].indicators
+    assert ind["admissions"] > 0 and 0 < ind["bed_occupancy"] < 1.5
+
+
+def _loads_below_capacity(path: Path) -> None:
+    loads = offered_loads(load_scenario(path).scenario)
+    assert loads and all(pl.load < 1.0 for pl in loads if pl.service != "kad"), \
+        [(pl.pool, pl.load) for pl in loads if pl.load >= 1.0 and pl.service != "kad"]
+
+
+def test_init_a_health_community_writes_files_that_validate_and_run(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "stavanger"
+    assert main(["init", "--health-community", "Helse Stavanger HF", str(out)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    s = load_scenario(out / "baseline.toml").scenario
+    assert len(s.municipality) == 15 and [h.name for h in s.hospitals] == ["Helse Stavanger HF"]
+    assert sum(m.population["80+"] for m in s.municipality) == 14_922  # S-POP 1.1.2025 (hf_catchments_2024.md)
+    assert main(["validate", str(out / "baseline.toml"), str(out / "targets.toml")]) == 0
+    assert "targets: 8 targets" in capsys.readouterr().out
+    _loads_below_capacity(out / "baseline.toml")
+    _runs_30_days(out / "baseline.toml")
+
+
+def test_init_a_municipality_list_splits_holmestrand_between_its_trusts(tmp_path: Path) -> None:
+    out = tmp_path / "three"
+    assert main(["init", "--municipalities", "Larvik, 3907,holmestrand", str(out)]) == 0
+    s = load_scenario(out / "baseline.toml").scenario
+    assert [m.name for m in s.municipality] == ["Larvik", "Sandefjord", "Holmestrand"]
+    shares = {h.name: h.catchment for h in s.hospitals}
+    assert shares == {"Vestre Viken HF": {"Holmestrand": 0.407992},
+                      "Sykehuset i Vestfold HF": {"Larvik": 1.0, "Sandefjord": 1.0, "Holmestrand": 0.592008}}
+    assert not any(h.external for h in s.hospitals)  # every trust of the chosen municipalities is simulated
+    _loads_below_capacity(out / "baseline.toml")
+    _runs_30_days(out / "baseline.toml")
+
+
+def test_init_a_community_keeps_the_other_trusts_part_of_a_split_municipality_as_external(tmp_path: Path) -> None:
+    assert main(["init", "--health-community", "vestre viken hf", str(tmp_path)]) == 0
+    s = load_scenario(tmp_path / "baseline.toml").scenario
+    names = [m.name for m in s.municipality]
+    assert len(names) == 22 and "Jevnaker" in names and "Holmestrand" in names
+    siv = next(h for h in s.hospitals if h.name == "Sykehuset i Vestfold HF")
+    assert siv.external and siv.catchment == {"Holmestrand": 0.592008}
+
+
+@pytest.mark.parametrize(("name", "community"), [("Sogn og Fjordane", "Helse Førde"), ("Helse Førde HF", "Helse Førde"),
+                                                 ("Helsefellesskapet i Vestfold", "Sykehuset i Vestfold"),
+                                                 ("Oslo universitetssykehus HF", "Oslo"), ("ahus", "Akershus "
+                                                                                         "universitetssykehus")])
+def test_health_community_names(name: str, community: str) -> None:
+    assert build.find_health_community(name) == community
+
+
+def test_every_health_community_has_its_plan() -> None:
+    communities = build.health_communities()
+    assert len(communities) == 19
+    numbers = [n for c in communities for n in build.community_plan(c).numbers]
+    assert len(set(numbers)) == 357  # every municipality in some community; Holmestrand in two
+    assert len(numbers) == 358
+
+
+def test_init_refuses_to_overwrite_unless_forced(tmp_path: Path, capsys) -> None:
+    assert main(["init", "--municipalities", "Larvik", str(tmp_path)]) == 0
+    (tmp_path / "targets.toml").write_text("# mine\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["init", "--municipalities", "Larvik", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"hjemtilhjem init: {tmp_path / 'baseline.toml'}: exists; use --force to overwrite it"]
+    assert (tmp_path / "targets.toml").read_text(encoding="utf-8") == "# mine\n"
+    assert main(["init", "--municipalities", "Larvik", str(tmp_path), "--force"]) == 0
+    assert "[[target]]" in (tmp_path / "targets.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--health-community", "Helse Stavangr"], "unknown health community 'Helse Stavangr' (did you mean "
+                                               "'Helse Stavanger'?)"),
+    (["--health-community", "Vestre Vikken"], "(did you mean 'Vestre Viken'?)"),
+    (["--municipalities", "Larvik,Sandefjrd"], "unknown municipality 'Sandefjrd' (did you mean 'Sandefjord'"),
+    (["--municipalities", "Herøy"], "'Herøy' is ambiguous: 'Herøy (Møre og Romsdal)' or 'Herøy (Nordland)'"),
+    (["--municipalities", "Larvik,3909"], "municipality 'Larvik' is given twice"),
+])
+def test_init_bad_names_are_one_line_exit_2(tmp_path: Path, capsys, args: list[str], says: str) -> None:
+    assert main(["init", *args, str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and says in err[0] and err[0].startswith("hjemtilhjem init: --"), err
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_targets_file_with_an_unknown_indicator_is_one_line_exit_2(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "targets.toml"
+    path.write_text('[[target]]\nindicator = "overliggedogn_per_100"\nobserved = 9.0\nsource = "x"\nyear = "2022"\n',
+                    encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith(f"{path}:target.") and "unknown indicator 'overliggedogn_per_100' (did you mean " \
+                                                    "'overliggedogn_per_1000'" in err[0]
+
+
+def test_long_term_requests_from_home_fill_the_places_freed() -> None:
+    # 900 places, stays of 900 days: 365 freed a year; 200 from hospital; load 0.95 -> 146.75 from home / 5 thousand
+    assert build.long_term_balance(900, 200, 5000, 900.0) == pytest.approx((0.95 * 365 - 200) / 5)
+    assert build.long_term_balance(10, 1000, 5000, 900.0) == 0.0  # never negative
+
+
+def test_init_with_the_2026_population(tmp_path: Path) -> None:
+    assert main(["init", "--municipalities", "Oslo", "--year", "2026", str(tmp_path)]) == 0
+    s = load_scenario(tmp_path / "baseline.toml").scenario
+    assert sum(s.municipality[0].population.values()) == 728_714  # Oslo 1.1.2026 (hf_catchments_2024.md)
+    assert len(s.hospitals) == 4
