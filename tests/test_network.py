@@ -266,11 +266,15 @@ def test_offered_load_of_a_pool_from_the_scenario_alone() -> None:
 
 
 def test_an_unbounded_queue_is_bad_input_before_any_run(tmp_path: Path, capsys) -> None:
-    """Offered 1.6 times its places with nobody leaving the queue: validate and run exit 2 naming the pool and
-    its load, and run writes nothing; with people leaving the queue the same scenario is fine."""
+    """Offered 1.6 times its places by requests from home with nobody leaving the queue: validate and run exit 2
+    naming the pool and its load, and run writes nothing; with people leaving the queue the same scenario is fine.
+    Offered 1.6 times by hospital patients alone it stays bad input with leaving rates: they never leave."""
     import tomli_w
+    from queueing import POP
 
     d = theory_dict(readmission_30d=0.5, horizon_days=30.0, warmup_days=0.0)
+    d["group"][0]["discharge_to"] = {"home": 1.0}
+    d["services"]["short_term"]["other_requests_per_1000_80plus_year"] = 2.0 * 365 * 1.6 / 0.8 / (POP / 1000.0)
     path = tmp_path / "loaded.toml"
     path.write_text(tomli_w.dumps(d), encoding="utf-8")
     assert main(["validate", str(path)]) == 2
@@ -284,4 +288,15 @@ def test_an_unbounded_queue_is_bad_input_before_any_run(tmp_path: Path, capsys) 
     d["services"]["short_term"]["leave_queue_per_year"] = {"withdrawal": 36.5}
     path.write_text(tomli_w.dumps(d), encoding="utf-8")
     assert main(["validate", str(path)]) == 0
-    assert "offered load  Testby: kad 0.00  short_term 1.60! (leaving 36.5/yr)" in capsys.readouterr().out
+    # the waiting list settles where those leaving take the excess: (1,460 - 912.5 freed a year) / 36.5 = 15
+    assert "offered load  Testby: kad 0.00  short_term 1.60! (leaving 36.5/yr, about 15 waiting at home)" \
+        in capsys.readouterr().out
+    # the same load from hospital patients (2 a day, readmission 0.5): leaving rates for people at home do not help
+    d = theory_dict(readmission_30d=0.5, horizon_days=30.0, warmup_days=0.0)
+    d["services"]["short_term"]["leave_queue_per_year"] = {"withdrawal": 36.5}
+    path.write_text(tomli_w.dumps(d), encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"{path}:municipality.Testby.short_term_beds: pool 'Testby "
+                                               "short_term' is offered 1.60 times its places by patients waiting "
+                                               "in hospital alone"), err

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..eventlog import SERVICES
 from ..scenario.calendar import age_low, population_by_band
-from ..scenario.schema import Scenario
+from ..scenario.schema import _CAPACITY_KEY, Scenario
 from .network import compile_network
 
 __all__ = ["PoolLoad", "offered_loads", "overload_errors"]
@@ -38,6 +38,7 @@ class PoolLoad:
     leaving_per_year: float = 0.0  #: rate at which people waiting at home leave its queue (leave_queue_per_year)
     pathway_requests_per_year: float = 0.0  #: of ``requests_per_year``, those from patients waiting in hospital
     hospital_priority: bool = True  #: hospital patients are served first
+    capacity_key: str = ""  #: where the capacity is set: ``municipality.NAME.KEY`` or ``pool.NAME``
 
     @property
     def pathway_load(self) -> float:
@@ -106,7 +107,10 @@ def offered_loads(s: Scenario) -> list[PoolLoad]:
         out.append(PoolLoad(pool.name, pool.service_name, tuple(net.municipalities[m] for m in pool.members),
                             capacity[p], requests[p], stay,
                             busy / capacity[p] if capacity[p] > 0 else (float("inf") if busy > 0 else 0.0),
-                            cfg.leave_queue_per_year.total, pathway[p], cfg.hospital_priority))
+                            cfg.leave_queue_per_year.total, pathway[p], cfg.hospital_priority,
+                            f"pool.{pool.name}" if pool.shared else
+                            f"municipality.{net.municipalities[pool.members[0]]}."
+                            f"{'home_care_hours_per_week' if pool.by_hours else _CAPACITY_KEY[pool.service_name]}"))
     return out
 
 
@@ -118,7 +122,7 @@ def overload_errors(s: Scenario, shown: str, loads: list[PoolLoad] | None = None
         if not pl.unbounded:
             continue
         if pl.hospital_priority and pl.pathway_load >= 1.0:
-            out.append(f"{shown}:services.{pl.service}: pool {pl.pool!r} is offered {pl.pathway_load:.2f} times its "
+            out.append(f"{shown}:{pl.capacity_key}: pool {pl.pool!r} is offered {pl.pathway_load:.2f} times its "
                        f"places by patients waiting in hospital alone ({pl.pathway_requests_per_year:,.0f} requests "
                        f"a year x {pl.mean_stay_days:g} days for {pl.capacity:g} places); they are served first but "
                        "never leave the queue, so it would grow without bound: add places or send fewer patients "

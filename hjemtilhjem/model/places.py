@@ -58,6 +58,7 @@ class Places:
     _effect: Callable[[Rec, float], Any]
     _over: dict[int, tuple[float, int, float, int]]
     _limit: list[int]
+    _stuck: Callable[[int], int]
     next_background: int
 
     def _init_places(self) -> None:
@@ -112,8 +113,8 @@ class Places:
             self._grant(pool, rec, from_hospital)
             return
         (self.queue_h if from_hospital else self.queue_o)[pool].append((now, rec))
-        if pool not in self._over and len(self.queue_h[pool]) + len(self.queue_o[pool]) > self._limit[pool]:
-            self._over[pool] = (now, len(self.queue_h[pool]) + len(self.queue_o[pool]), now, self.requests[pool])
+        if pool not in self._over and (q := self._stuck(pool)) > self._limit[pool]:
+            self._over[pool] = (now, q, now, self.requests[pool])
         if from_hospital and self.interim[si] >= 0:
             self._try_interim(self.pool_of[rec[MUNI]][self.interim[si]], rec)
 

@@ -1,9 +1,14 @@
 """The stability watch: a cheap daily check that the scenario has a steady state.
 
-A pool's queue longer than max(``QUEUE_LIMIT_MIN``, ``QUEUE_LIMIT_PER_PLACE`` x places) that is still longer
-``WATCH_WINDOW_DAYS`` later, a hospital census above ``CENSUS_LIMIT_PER_BED`` x staffed beds, or more than
-``EPISODES_PER_PATIENT_LIMIT`` hospital episodes per patient (a readmission loop that does not drain) means
-the scenario has no steady state: the run stops and says where.
+A pool's queue that is long and still longer ``WATCH_WINDOW_DAYS`` later, a hospital census above
+``CENSUS_LIMIT_PER_BED`` x staffed beds, or more than ``EPISODES_PER_PATIENT_LIMIT`` hospital episodes per patient (a
+readmission loop that does not drain) means the scenario has no steady state: the run stops and says where.
+
+Only the people who cannot leave a queue count: patients waiting in hospital, and people waiting at home where
+the service gives no rate of leaving (``leave_queue_per_year``); a waiting list that sheds people settles. A queue
+is long above max(``QUEUE_LIMIT_MIN``, min(``QUEUE_LIMIT_PER_PLACE`` x places, ``QUEUE_LIMIT_TURNOVER_YEARS`` x the
+places freed a year)): for places with long stays (long-term care frees about half its places a year) a year's
+turnover is the limit, so a slowly growing queue of a large pool is seen too (5 x 1,300 places was not).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ __all__ = ["Watch"]
 
 QUEUE_LIMIT_MIN = 50
 QUEUE_LIMIT_PER_PLACE = 5
+QUEUE_LIMIT_TURNOVER_YEARS = 1.0
 WATCH_WINDOW_DAYS = 30.0
 CENSUS_LIMIT_PER_BED = 20
 EPISODES_PER_PATIENT_LIMIT = 20
@@ -50,7 +56,12 @@ class Watch:
         # a queue is "long" by clients: a pool in hours counts its places as hours / mean hours per client
         places = [c / (float(self.service_cfg[p.service].hours_per_client.mean) if p.by_hours else 1.0)
                   for c, p in zip(self.cap, self.network.pools, strict=True)]
-        self._limit = [max(QUEUE_LIMIT_MIN, int(QUEUE_LIMIT_PER_PLACE * c)) for c in places]
+        turnover = [c * 365.0 / max(float(self.service_cfg[p.service].stay_days.mean), 1e-9)
+                    for c, p in zip(places, self.network.pools, strict=True)]
+        self._limit = [max(QUEUE_LIMIT_MIN, int(min(QUEUE_LIMIT_PER_PLACE * c, QUEUE_LIMIT_TURNOVER_YEARS * t)))
+                       for c, t in zip(places, turnover, strict=True)]
+        # people waiting at home count when they cannot leave the queue
+        self._home_stuck = [self.service_cfg[p.service].leave_queue_per_year.total <= 0 for p in self.network.pools]
         self._census_limit = [CENSUS_LIMIT_PER_BED * (h.beds or 1_000_000) for h in self.network.hospitals]
 
     def _start_watch(self) -> None:
@@ -61,7 +72,7 @@ class Watch:
         """Daily: raise :class:`UnstableScenario` if a long queue kept growing, or the census exploded."""
         now = self.env._now
         for pool, (t0, q0, t1, r1) in list(self._over.items()):
-            q = len(self.queue_h[pool]) + len(self.queue_o[pool])
+            q = self._stuck(pool)
             if q <= self._limit[pool]:
                 del self._over[pool]
             elif now - t0 >= WATCH_WINDOW_DAYS:
@@ -74,6 +85,10 @@ class Watch:
             raise self._unstable_census(loop=True)
         if now + 1.0 < self.until:
             self._at(1.0, self._watch, None)
+
+    def _stuck(self, pool: int) -> int:
+        """People in the queue of ``pool`` who cannot leave it."""
+        return len(self.queue_h[pool]) + (len(self.queue_o[pool]) if self._home_stuck[pool] else 0)
 
     def _unstable_queue(self, pool: int, waiting: int, rate: float) -> UnstableScenario:
         """The error for a queue that grows; ``rate`` = requests per day while it was too long."""
