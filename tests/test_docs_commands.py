@@ -57,6 +57,7 @@ APPEND = {
     "validate": [],
     "schema": [],
     "report": [],
+    "init": [],
 }
 #: the documents' example results folder, replaced by a real one
 EXAMPLE_RESULTS = re.compile(r"^results/[\w.-]+-\d{8}-\d{6}$")
@@ -147,6 +148,31 @@ def results_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+#: the folders the documents' `init` commands write (their last word), used by the commands that follow them
+INIT_DIRS = {_argv(c.text)[0][-1]: c for c in TO_RUN if _argv(c.text)[0][0] == "init"}
+
+
+@pytest.fixture(scope="module")
+def init_folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each documented `init` run once into a temporary folder: documented paths under its OUT_DIR point there."""
+    out: dict[str, Path] = {}
+    for name, cmd in INIT_DIRS.items():
+        folder = tmp_path_factory.mktemp("init") / name
+        argv = _argv(cmd.text)[0][:-1] + [str(folder)]
+        with pytest.MonkeyPatch.context() as mp:
+            assert _cli(argv, mp) == 0, cmd.text
+        out[name] = folder
+    return out
+
+
+def _in_init_folder(argv: list[str], folders: dict[str, Path]) -> list[str]:
+    for i, a in enumerate(argv):
+        head, _, rest = a.partition("/")
+        if head in folders and rest:
+            argv[i] = str(folders[head] / rest)
+    return argv
+
+
 def test_the_documents_have_commands():
     assert len(TO_RUN) >= 8, [c.text for c in COMMANDS]
     assert {w.split(":")[0] for c in TO_RUN for w in c.where} == set(DOCS)
@@ -167,6 +193,10 @@ def test_documented_command_runs(cmd: Command, tmp_path: Path, monkeypatch: pyte
         folder = request.getfixturevalue("results_folder")
         argv = [str(folder) if EXAMPLE_RESULTS.match(a) else a for a in argv]
         assert str(folder) in argv, f"no example results folder (results/<name>-<date>-<time>) in {cmd.text}"
+    if sub == "init":
+        argv = [*argv[:-1], str(tmp_path / argv[-1])]  # a fresh folder, never the repository
+    elif any(a.partition("/")[0] in INIT_DIRS for a in argv):
+        argv = _in_init_folder(argv, request.getfixturevalue("init_folders"))
     extra = [a.replace("{out}", str(tmp_path / "out")) for a in APPEND[sub]]
     if "--target-precision" in argv:
         extra += ["--max-replications", "3"]  # the documented cap (200) would run for minutes on a short run
@@ -190,3 +220,5 @@ def test_documented_command_runs(cmd: Command, tmp_path: Path, monkeypatch: pyte
         assert "results: " in out, out
     elif sub == "report":
         assert (folder / "report.en.html").is_file() and (folder / "report.en.md").is_file()
+    elif sub == "init":
+        assert (tmp_path / argv[-1] / "baseline.toml").is_file() and (tmp_path / argv[-1] / "targets.toml").is_file()
