@@ -22,7 +22,8 @@ from .test_report import _comparison_folder
 
 #: scenario keys that must never reach a reader
 RAW_KEYS = ("short_term_beds", "capacity_delta", "readmission_rr", "los_delta_days", "admission_rate_mult",
-            "hospital_beds_delta", "liggetid + dager", "short_term_beds +")
+            "hospital_beds_delta", "liggetid + dager", "short_term_beds +", "destination_shift", "ramp_up_days",
+            "paid_by", "place_year", "home_care_hours_mult", "age_bands", "[costs]")
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,7 @@ def test_comparison_report_says_what_it_compared(compare_folder: Path) -> None:
         assert "Evidensvariant" in t and "«base»" in t
         assert "TEST-COST" in t  # the intervention's source
         assert "Skrøpelige eldre, i alle kommuner" in t
-        assert f"1{NBSP}800 kr per innleggelse i målgruppen" in t
+        assert f"1{NBSP}800 kr per innleggelse av en pasient tiltaket når" in t
         assert "Ingen tiltak (dagens praksis)." in t  # the reference
     for name in ("report.en.html", "report.en.md"):
         t = r[name]

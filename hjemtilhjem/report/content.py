@@ -33,13 +33,13 @@ from .texts import TEXT, VERBS, text
 
 __all__ = ["Table", "TABLE_KEYS", "MUNICIPALITY_KEYS", "FLOW_ROWS", "run_sentences", "difference_sentences",
            "indicator_table", "difference_table", "municipality_table", "flow_table", "provenance", "stress",
-           "sources", "sentence_label", "few_replications_warning"]
+           "sources", "sentence_label", "few_replications_warning", "budget_table", "budget_sentences"]
 
 #: indicators in the main table, in reading order
 TABLE_KEYS = ("delayed_days", "delayed_days_per_1000_67plus", "delayed_payment_nok", "bed_occupancy",
               "corridor_patient_days", "los_mean", "admissions", "readmission_30d", "mortality_30d", "home_days_90",
               "short_term_wait", "kad_admissions_per_1000", "cost_hospital_nok", "cost_municipal_nok",
-              "cost_intervention_nok",
+              "cost_intervention_nok", "cost_total_nok",
               # the official indicators as Helsedirektoratet and SKDE define them (outcomes/official.py)
               "overliggedogn_per_1000", "utskrivningsklare_pasienter_per_1000",
               "utskrivningsklare_pasienter_per_1000_std", "andel_med_overliggedogn", "overliggedogn_per_opphold",
@@ -164,6 +164,136 @@ def difference_sentences(data: ReportData, lang: str = "nb") -> list[str]:
             vs = f"sammenlignet med {ref}" if lang == "nb" else f"compared with {ref}"
             tail = "" if clear else f"; {text('report.not_clear', lang)}"
             out.append(f"{s.name} {phrase} {vs}{tail}.")
+    return out + budget_sentences(data, lang)
+
+
+def _nok(x: Any, lang: str) -> str:
+    """Whole kroner ("53 100 kr" / "NOK 53,100")."""
+    v = number(round(float(x), -2) if abs(float(x)) >= 1000 else float(x), lang, 0)
+    return f"{v} kr" if lang == "nb" else f"NOK {v}"
+
+
+def _ratio_text(r: dict[str, Any] | None, avoided: dict[str, Any] | None, lang: str) -> tuple[str, str]:
+    """(value, 95% CI) of a cost per unit avoided, in words when it has no meaning."""
+    nb = lang == "nb"
+    if not r or is_missing(r.get("ratio")) or not avoided or is_missing(avoided.get("mean")):
+        return "–", "–"
+    if float(avoided["mean"]) <= 0:
+        return ("– (ingen unngått)" if nb else "– (none avoided)"), "–"
+    val = _nok(r["ratio"], lang)
+    if float(r["ratio"]) < 0:
+        val += " (sparer penger)" if nb else " (saves money)"
+    lo, hi = r.get("ci95") or [None, None]
+    if not r.get("bounded") or is_missing(lo) or is_missing(hi):
+        return "–", ("ubegrenset: antallet unngått er ikke sikkert over null" if nb else
+                     "unbounded: the number avoided is not clearly above zero")
+    return val, f"{_nok(lo, lang)} {'til' if nb else 'to'} {_nok(hi, lang)}"
+
+
+def budget_table(data: ReportData, lang: str = "nb") -> Table | None:
+    """Each partner's net change in cost per year (paired, 95% CI) and the cost per delayed day and per readmission
+    avoided (Fieller's 95% CI), from ``comparison.json``'s ``budget``."""
+    budget = (data.comparison or {}).get("budget") or {}
+    if not budget or len(data.scenarios) < 2:
+        return None
+    nb = lang == "nb"
+    header = [text("report.scenario", lang), "Partner / mål" if nb else "Partner / measure",
+              "Verdi per år" if nb else "Value per year", text("report.ci", lang)]
+    mill = "mill. kr" if nb else "million NOK"
+    names = {"hospital": "Sykehuset (helseforetaket)" if nb else "The hospital trust",
+             "municipalities": "Kommunene samlet" if nb else "All municipalities",
+             "total": "Alle partnere" if nb else "All partners"}
+    rows: list[list[str]] = []
+    groups: list[int] = []
+    for s in data.scenarios[1:]:
+        b = budget.get(s.name)
+        if not b:
+            continue
+        groups.append(len(rows))
+
+        def add(what: str, val: str, ci_txt: str) -> None:
+            rows.append([s.name if len(rows) == groups[-1] else "", what, val, ci_txt])
+
+        for who, d in (b.get("partners") or {}).items():
+            if is_missing(d.get("mean")):
+                continue
+            lo, hi = d.get("ci95") or [None, None]
+            label_ = names.get(who, who)
+            add(("Netto kostnad: " if nb else "Net cost: ") + label_,
+                f"{number(float(d['mean']) / 1e6, lang, 1)} {mill}", ci("cost_total_nok", lo, hi, lang))
+        for effect, what_nb, what_en, unit_nb, unit_en in (
+                ("delayed_days", "unngåtte liggedøgn for utskrivningsklare", "delayed days avoided", "døgn", "days"),
+                ("readmissions", "unngåtte reinnleggelser", "readmissions avoided", "", "")):
+            e = (b.get("cost_per_avoided") or {}).get(effect) or {}
+            av = e.get("avoided") or {}
+            if is_missing(av.get("mean")):
+                continue
+            lo, hi = av.get("ci95") or [None, None]
+            unit = unit_nb if nb else unit_en
+            add((what_nb[0].upper() + what_nb[1:]) if nb else what_en[0].upper() + what_en[1:],
+                f"{number(av['mean'], lang, 0 if abs(float(av['mean'])) >= 10 else 1)}{' ' + unit if unit else ''}",
+                ci("delayed_days", lo, hi, lang))
+            for who in ("total", "municipalities", "hospital"):
+                val, ci_txt = _ratio_text(e.get(who), av, lang)
+                lead = (f"Kostnad per {'unngått liggedøgn' if effect == 'delayed_days' else 'unngått reinnleggelse'}"
+                        if nb else f"Cost per {'delayed day' if effect == 'delayed_days' else 'readmission'} avoided")
+                add(f"{lead}, {names[who].lower() if who != 'hospital' else names[who]}", val, ci_txt)
+    if not rows:
+        return None
+    ref = data.reference.name
+    cap = (f"Netto endring i hver partners kostnader per år (scenario minus referansen «{ref}», parvis, 95 % "
+           "konfidensintervall): faste kostnader for bemannede plasser og senger, variable kostnader per belagt døgn, "
+           "partnerens del av tiltakenes kostnader, og betalingen for utskrivningsklare (en utgift for kommunen, en "
+           "inntekt for sykehuset). Kostnad per unngått liggedøgn eller reinnleggelse: gjennomsnittlig parvis "
+           "kostnadsendring delt på gjennomsnittlig antall unngått per år, med Fiellers 95 % konfidensintervall "
+           "(forholdet mellom to gjennomsnitt; «ubegrenset» når antallet unngått ikke er sikkert over null). Negative "
+           "tall: tiltaket sparer penger." if nb else
+           f"Net change in each partner's costs per year (scenario minus the reference “{ref}”, paired, 95% "
+           "confidence interval): fixed costs of staffed places and beds, variable costs per occupied day, the "
+           "partner's share of the interventions' costs, and the delayed-discharge payment (an expense for the "
+           "municipality, income for the hospital). Cost per delayed day or readmission avoided: the mean paired change "
+           "in cost over the mean number avoided per year, with Fieller's 95% confidence interval (a ratio of two "
+           "means; “unbounded” when the number avoided is not clearly above zero). Negative: the intervention saves "
+           "money.")
+    return Table(cap, header, rows, [False, False, True, True], groups)
+
+
+def budget_sentences(data: ReportData, lang: str = "nb") -> list[str]:
+    """"Flere korttidsplasser: kommunene betaler 35,6 mill. kr mer per år (95 % KI ...); hvert unngått liggedøgn
+    koster kommunene 53 100 kr (95 % KI ...)."."""
+    budget = (data.comparison or {}).get("budget") or {}
+    nb = lang == "nb"
+    out = []
+    for s in data.scenarios[1:]:
+        b = budget.get(s.name) or {}
+        d = (b.get("partners") or {}).get("municipalities")
+        h = (b.get("partners") or {}).get("hospital")
+        if not d or not h or is_missing(d.get("mean")):
+            continue
+
+        def change(x: dict[str, Any]) -> str:
+            m = float(x["mean"])
+            lo, hi = x.get("ci95") or [None, None]
+            more = ("mer" if m >= 0 else "mindre") if nb else ("more" if m >= 0 else "less")
+            return (f"{number(abs(m) / 1e6, lang, 1)} mill. kr {more} per år ({_ci_text(lang)} "
+                    f"{ci('cost_total_nok', lo, hi, lang)})" if nb else
+                    f"{number(abs(m) / 1e6, lang, 1)} million NOK {more} a year ({_ci_text(lang)} "
+                    f"{ci('cost_total_nok', lo, hi, lang)})")
+
+        e = (b.get("cost_per_avoided") or {}).get("delayed_days") or {}
+        val, ci_txt = _ratio_text(e.get("municipalities"), e.get("avoided"), lang)
+        tot, tot_ci = _ratio_text(e.get("total"), e.get("avoided"), lang)
+        if nb:
+            line = f"{s.name}: kommunene betaler {change(d)}, sykehuset {change(h)}"
+            if val != "–" and not val.startswith("– "):
+                line += (f"; hvert unngått liggedøgn koster kommunene {val} ({_ci_text(lang)} {ci_txt}) og alle "
+                         f"partnere samlet {tot} ({_ci_text(lang)} {tot_ci})")
+        else:
+            line = f"{s.name}: the municipalities pay {change(d)}, the hospital {change(h)}"
+            if val != "–" and not val.startswith("– "):
+                line += (f"; each delayed day avoided costs the municipalities {val} ({_ci_text(lang)} {ci_txt}) and "
+                         f"all partners together {tot} ({_ci_text(lang)} {tot_ci})")
+        out.append(line + ".")
     return out
 
 

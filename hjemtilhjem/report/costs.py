@@ -1,5 +1,6 @@
-"""The figure of costs by payer: the hospital, each municipality and the interventions on one scale, the
-delayed-day payment hatched (paid by a municipality, received by the hospital), 95% CI of each total."""
+"""The budget figure: each partner (the hospital trust, each municipality) on one scale, its costs stacked as fixed
+costs of staffed capacity, variable costs per occupied day and the interventions' own costs, the delayed-day payment
+hatched (paid by a municipality, received by the hospital), 95% CI of each partner's net total (DESIGN.md 4.1)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from ..experiment.stats import summary as stat_summary  # noqa: E402
@@ -38,51 +40,85 @@ def _total_ci(s: ScenarioData, keys: tuple[str, ...]) -> tuple[float, float] | N
     return float(lo), float(hi)
 
 
+#: the parts of a partner's budget, in the order they are stacked: (indicator of the hospital, of a municipality)
+_PARTS = (("fixed", "cost_hospital_fixed_nok", "cost_municipal_fixed_nok"),
+          ("variable", "cost_hospital_variable_nok", "cost_municipal_variable_nok"),
+          ("intervention", "cost_hospital_intervention_nok", "cost_municipal_intervention_nok"))
+_PART_STYLE = {"fixed": {"alpha": 1.0, "hatch": None}, "variable": {"alpha": 0.45, "hatch": None},
+               "intervention": {"alpha": 0.25, "hatch": "...."}}
+_PART_LABEL = {
+    "fixed": ("Faste kostnader: bemannede plasser og senger, brukt eller ikke",
+              "Fixed costs: staffed places and beds, used or not"),
+    "variable": ("Variable kostnader: belagte døgn", "Variable costs: occupied days"),
+    "intervention": ("Tiltakenes egne kostnader", "The interventions' own costs"),
+}
+
+
+def _parts(s: ScenarioData, municipality: str | None) -> list[float] | None:
+    """Fixed, variable and intervention costs of the hospital (``None``) or a municipality, or None when the
+    results lack the parts (an older results folder: the figure then shows totals only)."""
+    col = 1 if municipality is None else 2
+    src = s.indicators if municipality is None else s.by_municipality.get(municipality, {})
+    if not all(p[col] in src for p in _PARTS):
+        return None
+    return [_mean(s, p[col], municipality) for p in _PARTS]
+
+
 def _costs(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
-    """Yearly costs by payer on one scale: horizontal bars (one row per scenario and payer), the delayed-day
-    payment hatched (paid by a municipality, received by the hospital), 95% CI of each total, its value beside it."""
+    """Each partner's yearly budget on one scale: the trust and each municipality, one bar per scenario, stacked as
+    fixed costs (staffed capacity), variable costs (occupied days), the interventions' own costs and the
+    delayed-day payment (hatched: paid by a municipality; for the trust the part of its costs the payment covers),
+    with the 95% CI of each partner's net total and its value beside it."""
     ref = data.reference
     if "cost_hospital_nok" not in ref.indicators:
         return None
+    nb = lang == "nb"
     munis, note = _top(data, data.municipalities, "cost_municipal_nok", MAX_COST_MUNICIPALITIES, lang)
-    has_iv = any(_mean(s, "cost_intervention_nok") > 0 for s in data.scenarios)
-    cats = [text("payer.hospital", lang), *munis] + ([text("payer.intervention", lang)] if has_iv else [])
+    cats = [("Sykehuset (helseforetaket)" if nb else "The hospital trust"), *munis]
     n_s = len(data.scenarios)
-    fig, ax = plt.subplots(figsize=(9.0, 1.6 + len(cats) * (0.2 * n_s + 0.25)), layout="constrained")
+    fig, ax = plt.subplots(figsize=(9.0, 2.2 + len(cats) * (0.24 * n_s + 0.25)), layout="constrained")
     height = 0.8 / n_s
     right = 0.0
+    used: set[str] = set()
     for i, s in enumerate(data.scenarios):
         c = _color(i)
-        own = [_mean(s, "cost_hospital_nok")]
-        paid = [_mean(s, "delayed_payment_nok")]
-        cis: list[tuple[float, float] | None] = [_total_ci(s, ("cost_hospital_nok", "delayed_payment_nok"))]
-        for m in munis:
-            p = _mean(s, "delayed_payment_nok", m)
-            paid.append(p)
-            own.append(_mean(s, "cost_municipal_nok", m) - p)
-            e = s.by_municipality.get(m, {}).get("cost_municipal_nok", {})
-            lo_hi = e.get("ci95") or [None, None]
-            cis.append((float(lo_hi[0]), float(lo_hi[1])) if _finite(lo_hi[0]) and _finite(lo_hi[1]) else None)
-        if has_iv:
-            own.append(_mean(s, "cost_intervention_nok"))
-            paid.append(0.0)
-            e = s.indicators.get("cost_intervention_nok", {})
-            lo_hi = e.get("ci95") or [None, None]
-            cis.append((float(lo_hi[0]), float(lo_hi[1])) if _finite(lo_hi[0]) and _finite(lo_hi[1]) else None)
-        y = [len(cats) - 1 - j - (i - (n_s - 1) / 2) * height for j in range(len(cats))]
-        own_m = [v / 1e6 for v in own]
-        paid_m = [v / 1e6 for v in paid]
-        ax.barh(y, own_m, height * 0.9, color=c, zorder=2)
-        ax.barh(y, paid_m, height * 0.9, left=own_m, color="white", edgecolor=c, hatch=PAYMENT_HATCH, zorder=2)
-        for yy, a, b, ci_ in zip(y, own_m, paid_m, cis, strict=False):
-            tot = a + b
-            end = tot
+        for j, m in enumerate([None, *munis]):
+            yy = len(cats) - 1 - j - (i - (n_s - 1) / 2) * height
+            total = _mean(s, "cost_hospital_nok" if m is None else "cost_municipal_nok", m)
+            pay = _mean(s, "delayed_payment_nok", m)
+            parts = _parts(s, m)
+            if parts is None:  # totals only: own part and the payment
+                parts = [total - pay if m is not None else total + pay, 0.0, 0.0]
+            left = 0.0
+            for (name, _, _), v in zip(_PARTS, parts, strict=True):
+                if v <= 0:
+                    continue
+                st = _PART_STYLE[name]
+                ax.barh([yy], [v / 1e6], height * 0.9, left=left / 1e6, color=c, alpha=st["alpha"],
+                        hatch=st["hatch"], edgecolor=c if st["hatch"] else None, linewidth=0.0, zorder=2)
+                used.add(name)
+                left += v
+            if pay > 0:
+                # a municipality pays it on top of its own costs; the trust receives it: the part of its costs it covers
+                at = left if m is not None else left - pay
+                ax.barh([yy], [pay / 1e6], height * 0.9, left=at / 1e6, color="white", edgecolor=c,
+                        hatch=PAYMENT_HATCH, linewidth=0.6, zorder=2.5)
+                used.add("payment")
+            e = (s.indicators if m is None else s.by_municipality.get(m, {})).get(
+                "cost_hospital_nok" if m is None else "cost_municipal_nok", {})
+            if m is None:
+                ci_ = _total_ci(s, ("cost_hospital_nok",))
+            else:
+                lo_hi = e.get("ci95") or [None, None]
+                ci_ = (float(lo_hi[0]), float(lo_hi[1])) if _finite(lo_hi[0]) and _finite(lo_hi[1]) else None
+            tot = total / 1e6
+            end = max(tot, left / 1e6)
             if ci_ is not None:
                 lo, hi = ci_[0] / 1e6, ci_[1] / 1e6
-                ax.errorbar([tot], [yy], xerr=[[max(tot - lo, 0)], [max(hi - tot, 0)]], fmt="none", ecolor="#333333",
-                            elinewidth=0.9, capsize=2, zorder=3)
-                end = max(hi, tot)
-            ax.annotate(number(tot, lang, 0 if abs(tot) >= 100 else 1), (end, yy), xytext=(3, 0),
+                ax.errorbar([tot], [yy], xerr=[[max(tot - lo, 0)], [max(hi - tot, 0)]], fmt="|", color="#222222",
+                            ecolor="#222222", markersize=9, elinewidth=1.0, capsize=2.5, zorder=3)
+                end = max(hi, end)
+            ax.annotate(number(tot, lang, 0 if abs(tot) >= 100 else 1), (end, yy), xytext=(4, 0),
                         textcoords="offset points", va="center", fontsize=7.2, color="#333333")
             right = max(right, end)
     ax.set_yticks(range(len(cats)))
@@ -91,37 +127,51 @@ def _costs(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
     for k in range(len(cats) - 1):
         ax.axhline(k + 0.5, color="#e4e4e4", linewidth=0.6, zorder=1)
     ax.grid(axis="y", visible=False)
-    ax.set_xlim(0, right * 1.1 if right > 0 else 1)
+    ax.set_xlim(0, right * 1.12 if right > 0 else 1)
     ax.xaxis.set_major_formatter(_num_formatter(lang))
     ax.set_xlabel(text("report.mnok_year", lang))
-    title = "Kostnader per betaler" if lang == "nb" else "Costs by payer"
+    title = "Budsjett per partner" if nb else "Budget by partner"
     ax.set_title(title, loc="left")
-    handles = [Patch(facecolor=_color(i), label=s.name) for i, s in enumerate(data.scenarios)] if n_s > 1 else [
-        Patch(facecolor=_color(0), label=text("cost.own", lang))]
-    handles.append(Patch(facecolor="white", edgecolor="#555555", hatch=PAYMENT_HATCH,
-                         label=("Betaling for utskrivningsklare: betalt av kommunen, mottatt av sykehuset"
-                                if lang == "nb" else "Delayed-day payment: paid by the municipality, "
-                                                     "received by the hospital")))
-    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 3), fontsize=8.5)
+    handles = [Patch(facecolor=_color(i), label=s.name) for i, s in enumerate(data.scenarios)] if n_s > 1 else []
+    grey = "#666666"
+    for name in ("fixed", "variable", "intervention"):
+        if name in used:
+            st = _PART_STYLE[name]
+            handles.append(Patch(facecolor=grey, alpha=st["alpha"], hatch=st["hatch"], edgecolor=grey,
+                                 label=_PART_LABEL[name][0 if nb else 1]))
+    if "payment" in used:
+        handles.append(Patch(facecolor="white", edgecolor=grey, hatch=PAYMENT_HATCH,
+                             label=("Betaling for utskrivningsklare: betalt av kommunen; hos sykehuset den delen av "
+                                    "kostnadene betalingen dekker" if nb else
+                                    "Delayed-day payment: paid by the municipality; for the hospital, the part of its "
+                                    "costs the payment covers")))
+    handles.append(Line2D([], [], marker="|", color="#222222", linestyle="-", markersize=9,
+                          label=("Netto sum med 95 % KI" if nb else "Net total with 95% CI")))
+    fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=8)
     pay = _mean(ref, "delayed_payment_nok")
     net = _mean(ref, "cost_hospital_nok")
-    if lang == "nb":
-        cap = (f"Kostnader per år i millioner kroner for sykehuset og hver kommune{' og tiltakene' if has_iv else ''}, "
-               "på én felles skala, med 95 % konfidensintervall for hver sum (streker) og summen ved siden av. "
-               "Skravert del: betalingen for utskrivningsklare pasienter, en overføring fra kommunene til "
-               "sykehuset – hos kommunene er den en utgift, hos sykehuset dekker den en del av kostnadene. "
-               f"I {ref.name} overføres {value('delayed_payment_nok', pay, lang)} mill. kr per år; sykehusets "
-               f"kostnader etter mottatt betaling er {value('cost_hospital_nok', net, lang)} mill. kr.")
+    if nb:
+        cap = ("Hver partners kostnader per år i millioner kroner, på én felles skala: faste kostnader for bemannede "
+               "plasser og senger (betalt enten de brukes eller ikke, så flere plasser koster alltid), variable "
+               "kostnader per belagt døgn, tiltakenes egne kostnader (hos den som betaler dem) og betalingen for "
+               "utskrivningsklare pasienter, en overføring fra kommunene til sykehuset (skravert). Streken og tallet er "
+               "partnerens netto sum med 95 % konfidensintervall: for kommunene med betalingen, for sykehuset etter "
+               f"mottatt betaling. I {ref.name} overføres {value('delayed_payment_nok', pay, lang)} mill. kr per år; "
+               f"sykehusets kostnader etter mottatt betaling er {value('cost_hospital_nok', net, lang)} mill. kr. "
+               "Delte interkommunale plasser er fordelt på medlemskommunene etter innbyggere 80 år og eldre; plasser et "
+               "tiltak legger til, betales av kommunen som legger dem til.")
     else:
-        cap = ("Costs per year in million NOK for the hospital and each municipality"
-               f"{' and the interventions' if has_iv else ''}, on one common scale, with the 95% confidence "
-               "interval of each total (whiskers) and the total beside it. "
-               "Hatched: the delayed-discharge payment, a transfer from the municipalities to the hospital – an "
-               f"expense for the municipalities that covers part of the hospital's costs. In {ref.name} "
-               f"{value('delayed_payment_nok', pay, lang)} million NOK a year is transferred; the hospital's cost net "
-               f"of the payment is {value('cost_hospital_nok', net, lang)} million NOK.")
+        cap = ("Each partner's costs per year in million NOK, on one common scale: fixed costs of staffed places and "
+               "beds (paid whether used or not, so more places always cost), variable costs per occupied day, the "
+               "interventions' own costs (with whoever pays them) and the delayed-discharge payment, a transfer from "
+               "the municipalities to the hospital (hatched). The tick and the number are the partner's net total "
+               "with its 95% confidence interval: for a municipality including the payment, for the hospital net of "
+               f"the payment received. In {ref.name} {value('delayed_payment_nok', pay, lang)} million NOK a year is "
+               f"transferred; the hospital's cost net of the payment is {value('cost_hospital_nok', net, lang)} "
+               "million NOK. Shared intermunicipal places are split between the member municipalities by their "
+               "inhabitants aged 80 and over; places an intervention adds are paid by the municipality that adds them.")
     if n_s > 1:
         cap += (" Forskjellene med parvise konfidensintervaller står i figuren over endring i kostnader per betaler."
-                if lang == "nb" else
+                if nb else
                 " The differences with paired confidence intervals are in the figure of the change in costs by payer.")
     return fig, title, cap + note

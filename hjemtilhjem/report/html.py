@@ -13,6 +13,7 @@ from ..version import __version__
 from .content import (
     Table,
     difference_sentences,
+    budget_table,
     difference_table,
     few_replications_warning,
     flow_table,
@@ -200,6 +201,11 @@ def render_html(data: ReportData, figures: list[ReportFigure], lang: str = "nb")
         parts.append(f"<h3>{_e(text('report.differences', lang))}</h3>")
         tables += 1
         parts.append(_table(dt_, tables, lang))
+    bt = budget_table(data, lang)
+    if bt is not None:
+        parts.append(f"<h3>{_e('Budsjett per partner' if lang == 'nb' else 'Budget by partner')}</h3>")
+        tables += 1
+        parts.append(_table(bt, tables, lang))
     how = text("report.how_to_read_text", lang, warmup=number(m.get("warmup_days"), lang))
     parts.append(f"<p><b>{_e(text('report.how_to_read', lang))}.</b> {_e(how)}</p></section>")
 

@@ -127,16 +127,19 @@ def effect_phrases(effects: dict[str, Any], lang: str = "nb", municipalities: li
                 beds = "bemannede sykehussenger" if nb else "staffed hospital beds"
                 out.append(f"{_num(abs(v), lang, 0)} {more} {beds}")
             continue
-        if key in ("destination_shift", "discharge_to_shift") and isinstance(v, dict):
-            for dest, d in v.items():
-                mean, ci, _ = _point(d)
-                if mean is None:
+        if key == "destination_shift" and isinstance(v, list):
+            for shift in v:
+                if not isinstance(shift, dict):
                     continue
-                where = _DESTINATIONS.get(dest, (_words(dest), _words(dest)))[0 if nb else 1]
-                pp = number(mean * 100, lang, 1)
-                core = (f"andel utskrevet til {where} endret med {pp} prosentpoeng" if nb else
-                        f"share discharged to {where} changed by {pp} percentage points")
-                out.append(_with_ci(core, None if ci is None else (ci[0] * 100, ci[1] * 100), lang, 1))
+                mean, ci, _ = _point(shift.get("share"))
+                if mean is None or mean == 0.0 and ci is None:
+                    continue
+                a = _DESTINATIONS.get(str(shift.get("from")), (_words(str(shift.get("from"))),) * 2)[0 if nb else 1]
+                b = _DESTINATIONS.get(str(shift.get("to")), (_words(str(shift.get("to"))),) * 2)[0 if nb else 1]
+                pct = number(mean * 100, lang, 0)
+                core = (f"{pct}{NBSP}% av dem som ellers ville blitt utskrevet til {a}, skrives ut til {b} i stedet"
+                        if nb else f"{pct}% of those who would have been discharged to {a} go to {b} instead")
+                out.append(_with_ci(core, None if ci is None else (ci[0] * 100, ci[1] * 100), lang, 0))
             continue
         mean, ci, _ = _point(v)
         if mean is None:
@@ -247,18 +250,51 @@ def _targets_text(iv: dict[str, Any], lang: str) -> str:
     return f"{who[0].upper() + who[1:] if who else who}{age}, {where}"
 
 
-def _cost_text(iv: dict[str, Any], lang: str) -> str:
+_PAYER: dict[str, tuple[str, str]] = {
+    "hospital": ("betalt av sykehuset", "paid by the hospital"),
+    "municipalities": ("betalt av kommunene", "paid by the municipalities"),
+    "shared": ("delt likt mellom sykehuset og kommunene", "shared equally by the hospital and the municipalities"),
+}
+#: the [costs] key of the fixed cost of each capacity key
+_PLACE_YEAR = {"kad_beds": "kad_place_year_nok", "short_term_beds": "short_term_place_year_nok",
+               "rehab_beds": "rehab_place_year_nok", "long_term_beds": "long_term_place_year_nok",
+               "home_care_clients": "home_care_place_year_nok", "home_care_hours_per_week": "home_care_place_year_nok"}
+
+
+def _capacity_cost(effects: dict[str, Any], costs: dict[str, Any], n_munis: int) -> float:
+    """Fixed cost per year of the capacity an effects table adds (places x place-year; beds x bed-year)."""
+    total = 0.0
+    for key, n in (effects.get("capacity_delta") or {}).items():
+        total += float(n or 0) * n_munis * float(costs.get(_PLACE_YEAR.get(key, ""), 0) or 0)
+    total += float(effects.get("hospital_beds_delta") or 0) * float(costs.get("hospital_bed_year_nok", 0) or 0)
+    return total
+
+
+def _cost_text(iv: dict[str, Any], lang: str, costs: dict[str, Any] | None = None, n_munis: int = 0) -> str:
     nb = _nb(lang)
     parts = []
     per = float(iv.get("cost_per_patient_nok") or 0)
     annual = float(iv.get("annual_cost_nok") or 0)
     if per:
-        parts.append(f"{number(per, lang, 0)} kr per innleggelse i målgruppen" if nb
-                     else f"NOK {number(per, lang, 0)} per admission of a targeted patient")
+        parts.append(f"{number(per, lang, 0)} kr per innleggelse av en pasient tiltaket når" if nb
+                     else f"NOK {number(per, lang, 0)} per admission of a patient the intervention reaches")
     if annual:
         parts.append(f"{number(annual / 1e6, lang, 1)} mill. kr per år" if nb
                      else f"NOK {number(annual / 1e6, lang, 1)} million per year")
-    return " + ".join(parts) if parts else ("ingen kostnad oppgitt" if nb else "no cost given")
+    own = " + ".join(parts)
+    if own:
+        own += f" ({_PAYER.get(str(iv.get('paid_by') or 'municipalities'), _PAYER['municipalities'])[0 if nb else 1]})"
+    munis = len((iv.get("targets") or {}).get("municipalities") or []) or n_munis
+    fixed = _capacity_cost(_active(iv)[1], costs or {}, munis)
+    if fixed:
+        cap = (f"faste kostnader for den nye kapasiteten {number(fixed / 1e6, lang, 1)} mill. kr per år (kostnad per "
+               "bemannet plass-år i scenarioets kostnader, betalt av kommunen som legger plassene til; senger av "
+               "sykehuset)" if nb else
+               f"fixed cost of the added capacity NOK {number(fixed / 1e6, lang, 1)} million per year (the "
+               "scenario's cost per staffed place-year, paid by the municipality that adds the places; beds by the "
+               "hospital)")
+        own = f"{own}; {cap}" if own else cap
+    return own or ("ingen kostnad oppgitt" if nb else "no cost given")
 
 
 def _other_text(iv: dict[str, Any], lang: str) -> list[str]:
@@ -267,15 +303,24 @@ def _other_text(iv: dict[str, Any], lang: str) -> list[str]:
     start = float(iv.get("start_day") or 0)
     if start:
         out.append(f"starter dag {number(start, lang, 0)}" if nb else f"starts on day {number(start, lang, 0)}")
-    reach, ci, _ = _point(iv.get("reach")) if iv.get("reach") is not None else (None, None, "")
+    reach, ci, _ = _point(iv.get("reach")) if iv.get("reach") is not None else (1.0, None, "")
     if reach is not None and reach < 1:
-        out.append(_with_ci(f"når {number(reach * 100, lang, 0)}{NBSP}% av målgruppen" if nb else
-                            f"reaches {number(reach * 100, lang, 0)}% of the target group",
+        out.append(_with_ci(f"når {number(reach * 100, lang, 0)}{NBSP}% av målgruppen (om en pasient nås, trekkes "
+                            "for hvert sykehusopphold)" if nb else
+                            f"reaches {number(reach * 100, lang, 0)}% of the target group (whether a patient is "
+                            "reached is drawn for each hospital stay)",
                             None if ci is None else (ci[0] * 100, ci[1] * 100), lang, 0))
+    elif not _nb(lang) and reach is not None:
+        out.append("reaches the whole target group")
+    elif reach is not None:
+        out.append("når hele målgruppen")
     ramp = iv.get("ramp_up_days")
     if isinstance(ramp, (int, float)) and ramp > 0:
-        out.append(f"trappes opp over {number(ramp, lang, 0)} dager" if nb
-                   else f"ramps up over {number(ramp, lang, 0)} days")
+        full = number((reach or 1.0) * 100, lang, 0)
+        out.append(f"trappes opp: andelen som nås øker jevnt fra 0 på startdagen til {full}{NBSP}% etter "
+                   f"{number(ramp, lang, 0)} dager" if nb else
+                   f"ramps up: the share reached grows evenly from 0 on the start day to {full}% after "
+                   f"{number(ramp, lang, 0)} days")
     return out
 
 
@@ -292,7 +337,9 @@ def describe_interventions(s: ScenarioData, citations: dict[str, str] | None = N
             label=str(iv.get("label") or _words(str(iv.get("name", "")))),
             effects=effect_phrases(effects, lang, list((iv.get("targets") or {}).get("municipalities") or [])),
             variant=variant, variants=others, source=_source_text(iv, ev, citations or {}),
-            targets=_targets_text(iv, lang), cost=_cost_text(iv, lang), other=_other_text(iv, lang), variant_name=ev))
+            targets=_targets_text(iv, lang),
+            cost=_cost_text(iv, lang, s.resolved.get("costs") or {}, len(s.resolved.get("municipality") or [])),
+            other=_other_text(iv, lang), variant_name=ev))
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .content import (
     Table,
     difference_sentences,
+    budget_table,
     difference_table,
     few_replications_warning,
     flow_table,
@@ -84,6 +85,10 @@ def render_markdown(data: ReportData, figures: list[ReportFigure], lang: str = "
     if dt_ is not None:
         n += 1
         lines += [f"### {text('report.differences', lang)}", ""] + _table(dt_, n, lang)
+    bt = budget_table(data, lang)
+    if bt is not None:
+        n += 1
+        lines += [f"### {'Budsjett per partner' if lang == 'nb' else 'Budget by partner'}", ""] + _table(bt, n, lang)
     lines += [f"**{text('report.how_to_read', lang)}.** "
               f"{text('report.how_to_read_text', lang, warmup=number(m.get('warmup_days'), lang))}", ""]
     lines += [f"## {text('report.figures', lang)}", ""]

@@ -133,7 +133,10 @@ def municipality_differences(data: ReportData, lang: str) -> tuple[Figure, str, 
 
 def _total_difference(data: ReportData, name: str) -> dict[str, Any] | None:
     """Paired difference of the sum of all partners' costs, from the per-replication values."""
-    keys = ("cost_hospital_nok", "cost_municipal_nok", "cost_intervention_nok")
+    # version 2 results: the interventions' costs are inside the partners' (older folders: a partner of their own)
+    keys = ("cost_hospital_nok", "cost_municipal_nok") + (
+        () if data.reference.replications and "cost_total_nok" in data.reference.replications[0]
+        else ("cost_intervention_nok",))
     scen = next((s for s in data.scenarios if s.name == name), None)
     if scen is None or not data.reference.replications or not scen.replications:
         return None
@@ -163,18 +166,24 @@ def cost_differences(data: ReportData, lang: str) -> tuple[Figure, str, str] | N
         return None
     munis, note = _top(data, data.municipalities, "cost_municipal_nok", MAX_COST_MUNICIPALITIES, lang)
     munis = [m for m in munis if any("cost_municipal_nok" in by_m.get(s.name, {}).get(m, {}) for s in others)]
-    has_iv = any(_finite(diffs[s.name].get("cost_intervention_nok", {}).get("mean"))
-                 and diffs[s.name]["cost_intervention_nok"]["mean"] != 0 for s in others)
+    # version 2: each partner's cost holds its share of the interventions' costs; older folders kept them apart
+    inside = all("cost_total_nok" in diffs[s.name] for s in others)
+    has_iv = not inside and any(_finite(diffs[s.name].get("cost_intervention_nok", {}).get("mean"))
+                                and diffs[s.name]["cost_intervention_nok"]["mean"] != 0 for s in others)
+    nb = lang == "nb"
     rows = [text("payer.hospital", lang), *munis]
+    rows += [("Kommunene samlet" if nb else "All municipalities")] if len(munis) > 1 else []
     rows += [text("payer.intervention", lang)] if has_iv else []
     rows.append(text("payer.all", lang))
     series: list[tuple[str, str, list[Interval | None]]] = []
     for i, s in enumerate(others):
         vals: list[Interval | None] = [_interval(diffs[s.name].get("cost_hospital_nok"), 1e-6)]
         vals += [_interval(by_m.get(s.name, {}).get(m, {}).get("cost_municipal_nok"), 1e-6) for m in munis]
+        if len(munis) > 1:
+            vals.append(_interval(diffs[s.name].get("cost_municipal_nok"), 1e-6))
         if has_iv:
             vals.append(_interval(diffs[s.name].get("cost_intervention_nok"), 1e-6))
-        vals.append(_interval(_total_difference(data, s.name), 1e-6))
+        vals.append(_interval(diffs[s.name]["cost_total_nok"] if inside else _total_difference(data, s.name), 1e-6))
         series.append((s.name, _color(i + 1), vals))
     n_s = len(others)
     fig, ax = plt.subplots(figsize=(9.0, 1.5 + 0.36 * len(rows) * max(1, n_s) ** 0.6), layout="constrained")
@@ -201,13 +210,17 @@ def cost_differences(data: ReportData, lang: str) -> tuple[Figure, str, str] | N
     if lang == "nb":
         cap = (f"Parvis forskjell i kostnader per år (scenario minus referansen «{ref}») for sykehuset, hver kommune"
                f"{', tiltakene' if has_iv else ''} og alle betalere samlet, i millioner kroner på én felles skala, "
-               "med 95 % konfidensintervall. Sykehusets kostnader er etter mottatt betaling for utskrivningsklare og "
-               "kommunenes inkluderer betalingen, så betalingen går ut av summen for alle betalere. Åpent punkt: "
-               "intervallet krysser null.")
+               "med 95 % konfidensintervall: hver partners netto endring. Den holder faste kostnader for bemannede "
+               "plasser og senger (plasser et tiltak legger til, koster også når de står tomme), variable kostnader "
+               "per belagt døgn og partnerens del av tiltakenes kostnader. Sykehusets kostnader er etter mottatt "
+               "betaling for utskrivningsklare og kommunenes inkluderer betalingen, så betalingen går ut av summen for "
+               "alle betalere. Åpent punkt: intervallet krysser null.")
     else:
         cap = (f"Paired difference in costs per year (scenario minus the reference “{ref}”) for the hospital, each "
                f"municipality{', the interventions' if has_iv else ''} and all payers together, in million NOK on one "
-               "common scale, with 95% confidence intervals. The hospital's costs are net of the delayed-discharge "
-               "payment received and the municipalities' include it, so the payment cancels out of the total. Open "
-               "point: the interval crosses zero.")
+               "common scale, with 95% confidence intervals: each partner's net change. It holds the fixed costs of "
+               "staffed places and beds (places an intervention adds cost even when empty), variable costs per "
+               "occupied day and the partner's share of the interventions' costs. The hospital's costs are net of the "
+               "delayed-discharge payment received and the municipalities' include it, so the payment cancels out of "
+               "the total. Open point: the interval crosses zero.")
     return fig, title, cap + note

@@ -188,7 +188,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "iv.source": ("Kilde", "Source"),
     "iv.targets": ("Målgruppe", "Target group"),
     "iv.cost": ("Kostnad", "Cost"),
-    "iv.other": ("Innføring", "Roll-out"),
+    "iv.other": ("Rekkevidde og innføring", "Reach and roll-out"),
 }
 
 #: verbs for citable sentences: (decrease, increase, no change) in nb and en
