@@ -515,8 +515,8 @@ class Scenario(_Strict):
                     errors.append(f"intervention.{iv.name}.targets.municipalities: unknown municipality {mname!r}")
             for b in iv.targets.age_bands:
                 if b not in bands:
-                    errors.append(f"intervention.{iv.name}.targets.age_bands: unknown age band {b!r}; use "
-                                  f"{', '.join(bands)}")
+                    errors.append(f"intervention.{iv.name}.targets.age_bands: unknown age band {b!r} (use "
+                                  f"{', '.join(bands)})")
             run_end = self.scenario.warmup_days + self.scenario.horizon_days
             if iv.ramp_up_days > self.scenario.horizon_days:
                 errors.append(f"intervention.{iv.name}.ramp_up_days: the ramp-up ({iv.ramp_up_days:g} days) is longer "
@@ -531,8 +531,8 @@ class Scenario(_Strict):
                                   f"must be in 0..{ADMISSION_MULT_CAP}")
                 if eff.home_care_hours_mult is not None and self.services.home_care.capacity_unit != "hours_per_week":
                     errors.append(f"intervention.{iv.name}.{vname}.home_care_hours_mult: home care is counted in "
-                                  "clients here; set services.home_care.capacity_unit = \"hours_per_week\" (with "
-                                  "hours_per_client) for hours to matter")
+                                  "clients here (set services.home_care.capacity_unit = \"hours_per_week\" with "
+                                  "hours_per_client for hours to matter)")
         if self.triage.kad_min_age_band is not None and self.triage.kad_min_age_band not in bands:
             errors.append(f"triage.kad_min_age_band: unknown age band {self.triage.kad_min_age_band!r}")
         from .network_checks import network_errors  # a pure function of the validated sections
