@@ -237,7 +237,7 @@ def budget_table(data: ReportData, lang: str = "nb") -> Table | None:
                 val, ci_txt = _ratio_text(e.get(who), av, lang)
                 lead = (f"Kostnad per {'unngått liggedøgn' if effect == 'delayed_days' else 'unngått reinnleggelse'}"
                         if nb else f"Cost per {'delayed day' if effect == 'delayed_days' else 'readmission'} avoided")
-                add(f"{lead}, {names[who].lower() if who != 'hospital' else names[who]}", val, ci_txt)
+                add(f"{lead}, {names[who][0].lower() + names[who][1:]}", val, ci_txt)
     if not rows:
         return None
     ref = data.reference.name
@@ -280,19 +280,17 @@ def budget_sentences(data: ReportData, lang: str = "nb") -> list[str]:
                     f"{number(abs(m) / 1e6, lang, 1)} million NOK {more} a year ({_ci_text(lang)} "
                     f"{ci('cost_total_nok', lo, hi, lang)})")
 
-        e = (b.get("cost_per_avoided") or {}).get("delayed_days") or {}
-        val, ci_txt = _ratio_text(e.get("municipalities"), e.get("avoided"), lang)
-        tot, tot_ci = _ratio_text(e.get("total"), e.get("avoided"), lang)
-        if nb:
-            line = f"{s.name}: kommunene betaler {change(d)}, sykehuset {change(h)}"
-            if val != "–" and not val.startswith("– "):
-                line += (f"; hvert unngått liggedøgn koster kommunene {val} ({_ci_text(lang)} {ci_txt}) og alle "
-                         f"partnere samlet {tot} ({_ci_text(lang)} {tot_ci})")
-        else:
-            line = f"{s.name}: the municipalities pay {change(d)}, the hospital {change(h)}"
-            if val != "–" and not val.startswith("– "):
-                line += (f"; each delayed day avoided costs the municipalities {val} ({_ci_text(lang)} {ci_txt}) and "
-                         f"all partners together {tot} ({_ci_text(lang)} {tot_ci})")
+        line = (f"{s.name}: kommunene betaler {change(d)}, sykehuset {change(h)}" if nb else
+                f"{s.name}: the municipalities pay {change(d)}, the hospital {change(h)}")
+        for effect, who, what_nb, what_en in (
+                ("delayed_days", "municipalities", "hvert unngått liggedøgn koster kommunene",
+                 "each delayed day avoided costs the municipalities"),
+                ("readmissions", "total", "hver unngått reinnleggelse koster alle partnere samlet",
+                 "each readmission avoided costs all partners together")):
+            e = (b.get("cost_per_avoided") or {}).get(effect) or {}
+            val, ci_txt = _ratio_text(e.get(who), e.get("avoided"), lang)
+            if val != "–" and not val.startswith("– "):  # only where the number avoided is clearly above zero
+                line += f"; {what_nb if nb else what_en} {val} ({_ci_text(lang)} {ci_txt})"
         out.append(line + ".")
     return out
 
