@@ -548,6 +548,12 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
 
     sources = dict(base.get("sources", {}))
     sources.update(plan.extra_sources)
+    if existing:  # keys cited by hand-kept parts ([costs]) stay
+        try:
+            for k, v in tomllib.loads(existing).get("sources", {}).items():
+                sources.setdefault(k, v)
+        except tomllib.TOMLDecodeError:
+            pass
     source_block = "[sources]\n" + "".join(f"{k} = {_q(v)}\n" for k, v in sources.items())
 
     scenario = sections["[scenario]"]
