@@ -128,3 +128,16 @@ def test_init_with_the_2026_population(tmp_path: Path) -> None:
     s = load_scenario(tmp_path / "baseline.toml").scenario
     assert sum(s.municipality[0].population.values()) == 728_714  # Oslo 1.1.2026 (hf_catchments_2024.md)
     assert len(s.hospitals) == 4
+
+
+def test_every_health_community_builds_a_scenario_with_every_pool_below_its_places() -> None:
+    import tomllib
+
+    from hjemtilhjem.model.load import overload_errors
+    from hjemtilhjem.scenario.loader import load_data
+
+    for community in build.health_communities():
+        s = load_data(tomllib.loads(build.build(build.community_plan(community)))).scenario
+        loads = offered_loads(s)
+        assert max(pl.load for pl in loads if pl.service != "kad") < 1.0, community
+        assert overload_errors(s, community, loads) == []
