@@ -62,6 +62,7 @@ def test_official_indicators_by_hand() -> None:
     assert out["overliggedogn_per_1000"] == pytest.approx(2.0 / years / pop * 1000.0)
     assert out["utskrivningsklare_pasienter_per_1000"] == pytest.approx(2 / years / pop * 1000.0)  # a and c
     assert out["andel_med_overliggedogn"] == pytest.approx(0.5)  # a's stay of 2 døgn, c's of 0
+    assert out["andel_pasienter_med_overliggedogn"] == pytest.approx(0.5)  # of the patients a and c, a
     assert out["overliggedogn_per_opphold"] == pytest.approx(2.0)
     assert out["reinnleggelse_67plus"] == pytest.approx(1 / 3)  # of a, b, c's discharges only c's (1.5 d) counts
     assert out["reinnleggelse_utskrivningsklare"] == pytest.approx(1 / 2)  # a's came back before a day

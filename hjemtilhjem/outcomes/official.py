@@ -12,7 +12,8 @@ Defined as the sources define them, beside the model's own indicators (:mod:`.in
   ``utskrivningsklare_pasienter_per_1000_std``: age-standardised (direct, by the scenario's age bands, with
   Norway's population on 1.1.2025 as the standard).
 * ``andel_med_overliggedogn``: share of *utskrivningsklar* stays (ending in the window) with at least one
-  overliggedøgn; ``overliggedogn_per_opphold``: mean overliggedøgn per such stay. Same source.
+  overliggedøgn; ``overliggedogn_per_opphold``: mean overliggedøgn per such stay; ``andel_pasienter_med_overliggedogn``:
+  the share of those stays' unique patients with at least one (80 % had none in 2021, H-SAMUKP21). Same source.
 * ``reinnleggelse_67plus``: emergency readmission between 8 hours and 30 days after a live discharge, patients
   67+, any cause, any hospital (the national quality indicator for municipalities).
 * ``reinnleggelse_utskrivningsklare``: emergency readmission 1-30 days after a live discharge from an
@@ -79,6 +80,9 @@ def official(log: LogArrays, ctx: Context, st: dict[str, Intervals],
     with_delay = whole >= 1.0
     out["andel_med_overliggedogn"] = _share(float(with_delay.sum()), len(whole))
     out["overliggedogn_per_opphold"] = float(whole[with_delay].mean()) if with_delay.any() else 0.0
+    # the same by patient: unique persons with an utskrivningsklar stay ending in the window, share with any delay
+    who = ready.person[ended]
+    out["andel_pasienter_med_overliggedogn"] = _share(float(len(np.unique(who[with_delay]))), len(np.unique(who)))
 
     # readmissions: 8 hours to 30 days for 67+, 1-30 days after an utskrivningsklar stay
     dis = _discharges(log, w0, w1 - 30.0)
