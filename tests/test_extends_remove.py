@@ -87,3 +87,13 @@ def test_remove_without_extends_is_an_error(tmp_path: Path, capsys) -> None:
                     encoding="utf-8")
     assert main(["validate", str(path)]) == 2
     assert capsys.readouterr().err.strip() == f"{path}:remove: removes inherited entries, so it needs extends = \"...\""
+
+
+def test_an_unnamed_hospital_table_changes_the_only_hospital_or_is_an_error(tmp_path: Path) -> None:
+    assert main(["init", "--municipalities", "Larvik", str(tmp_path / "larvik")]) == 0
+    s = load_scenario(_variant(tmp_path, tmp_path / "larvik" / "baseline.toml", "[hospital]\nbeds = 123\n")).scenario
+    assert [(h.name, h.beds, h.catchment) for h in s.hospitals] == [("Sykehuset i Vestfold HF", 123, {"Larvik": 1.0})]
+    path = _variant(tmp_path, VESTRE_VIKEN, "[hospital]\nbeds = 10\n")
+    (line,) = _errors(path)
+    assert line.startswith(f"{path}:hospital: the base scenario has 5 hospitals ('Bærum sykehus', ") \
+        and line.endswith('write [[hospital]] with its name, e.g. name = "Bærum sykehus"')

@@ -200,6 +200,20 @@ def _remove(base: dict[str, Any], spec: Any, shown: str) -> dict[str, Any]:
     return out
 
 
+def _name_single_hospital(base: dict[str, Any], own: dict[str, Any], shown: str) -> dict[str, Any]:
+    """A ``[hospital]`` table without a name over a base with ``[[hospital]]`` entries changes the base's only
+    hospital; with several it is an error naming them (it would otherwise replace them all)."""
+    over, under = own.get("hospital"), base.get("hospital")
+    if not (isinstance(over, dict) and "name" not in over and _is_named_list(under)):
+        return own
+    names = [h["name"] for h in under]
+    if len(names) > 1:
+        raise ScenarioError([f"{shown}:hospital: the base scenario has {len(names)} hospitals "
+                             f"({', '.join(repr(n) for n in names)}); to change one, write [[hospital]] with its "
+                             f"name, e.g. name = \"{names[0]}\""])
+    return {**own, "hospital": [{**over, "name": names[0]}]}
+
+
 def _load_chain(path: Path, shown: str, origins: dict[Path_, str],
                 seen: list[Path]) -> tuple[dict[str, Any], list[Path]]:
     real = path.resolve()
@@ -227,6 +241,7 @@ def _load_chain(path: Path, shown: str, origins: dict[Path_, str],
         files.extend(parent_files)
         if "remove" in data:
             base = _remove(base, data["remove"], shown)
+        own = _name_single_hospital(base, own, shown)
         data = _merge(base, own)
     _record(origins, own, (), shown)
     return data, files
