@@ -567,9 +567,11 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
                             f"[DERIVED] {how}" for k, (v, unit, how) in RATIOS.items())
     ext = f"; external: {', '.join(sorted(plan.external))}" if plan.external else ""
     why = "\n".join(f"# {ln}" if ln else "#" for ln in _wrap(plan.why))
-    header = f"""# {plan.name}: a starting scenario of the hjem-til-hjem pathway, built from the data packaged with
-# hjemtilhjem by {generator} (hjemtilhjem.scenario.build). Edit it: put in your own capacities, hospital beds
-# and figures where you have them, with their source, and calibrate (`hjemtilhjem calibrate`).
+    intro = "\n".join(f"# {ln}" for ln in _wrap(
+        f"{plan.name}: a starting scenario of the hjem-til-hjem pathway, built from the data packaged with "
+        f"hjemtilhjem by {generator} (hjemtilhjem.scenario.build). Edit it: put in your own capacities, hospital "
+        "beds and figures where you have them, with their source, and calibrate (`hjemtilhjem calibrate`)."))
+    header = f"""{intro}
 {why}
 # Population 1.1.{year} (S-POP): {len(chosen)} municipalities, {total:,} inhabitants, {total80:,} aged 80+; bands
 #   0-66 (0-17 + 18-66), 67-74, 75-79, 80+ (80-84 + 85-89 + 90+).
