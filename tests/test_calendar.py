@@ -63,6 +63,24 @@ def test_ready_on_maundy_thursday_leaves_on_the_tuesday_after_easter(monkeypatch
     assert leave == ready  # inside the receiving hours of a working day
 
 
+def test_declared_ready_at_the_ward_round(monkeypatch) -> None:
+    """discharge.ready_hours = [8, 13]: treatment that ends at 16:48 on Friday is declared at 08:00 on Saturday and,
+    for a place that receives on working days, leaves at 08:00 on Monday; treatment that ends at 09:36 is declared
+    at once; one that ends at 04:48 waits for 08:00 the same day. The wait for the round is treatment, not delay."""
+    d = _scenario("2025-01-03").model_dump()
+    d["discharge"]["ready_hours"] = [8.0, 13.0]
+    s = Scenario.model_validate(d)
+    ready, leave = _leave_time(s, monkeypatch, arrive=0.4)  # treatment ends day 0.7 (Friday 16:48)
+    assert ready == pytest.approx(1.0 + 8.0 / 24.0) and leave == pytest.approx(3.0 + 8.0 / 24.0)
+    ready, _ = _leave_time(s, monkeypatch, arrive=3.1)  # ends day 3.4 (Monday 09:36)
+    assert ready == pytest.approx(3.4)
+    ready, _ = _leave_time(s, monkeypatch, arrive=2.9)  # ends day 3.2 (Monday 04:48)
+    assert ready == pytest.approx(3.0 + 8.0 / 24.0)
+    with pytest.raises(ValueError, match="ready_hours"):
+        d["discharge"]["ready_hours"] = [13.0, 8.0]
+        Scenario.model_validate(d)
+
+
 def test_receiving_hours_are_checked() -> None:
     with pytest.raises(ValueError, match="receiving_hours"):
         _scenario("2025-01-03", receiving_hours=[15.0, 8.0])

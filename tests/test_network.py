@@ -93,6 +93,29 @@ def test_exact_trace_through_a_full_pool_an_interim_place_and_a_readmission(monk
     ]
 
 
+def test_an_interim_place_that_frees_later_takes_the_patient_out_of_hospital(monkeypatch) -> None:
+    """A (t=1) takes the only long-term place for 10 days; E (t=1.5) the only short-term place for 5; C (t=2) is
+    ready at 4 with both full and waits in hospital; when E's short-term stay ends (8.5) nobody waits for it, so C
+    leaves hospital for it (4.5 days fewer in hospital than waiting for A's place), moves on at 13 and stays 5."""
+    d = theory_dict(lam_per_day=0.0, los={"dist": "fixed", "value": 2.0}, discharge_to={"long_term": 1.0},
+                    horizon_days=20.0, warmup_days=0.0)
+    d["services"]["long_term"].update(stay_days={"dist": "fixed", "value": 5.0}, interim="short_term")
+    d["municipality"][0].update(long_term_beds=1, short_term_beds=1)
+    patients = [{"time": 1.0, "dest": Place.LONG_TERM, "stay": 10.0},
+                {"time": 1.5, "dest": Place.SHORT_TERM, "stay": 5.0},
+                {"time": 2.0, "dest": Place.LONG_TERM}]
+    monkeypatch.setattr(engine.Simulation, "_generate_arrivals", lambda self: _arrivals(patients))
+    log = engine.simulate(Scenario.model_validate(d), 0).log
+    c = 2
+    mine = log.person == c
+    got = [(round(float(t), 6), Kind.NAMES[k], PLACE[int(x)]) for t, k, x in
+           zip(log.time[mine], log.kind[mine], log.extra[mine], strict=True) if k >= Kind.READY and k != 4]
+    assert got == [(4.0, "ready", "long_term"), (4.0, "service_request", "long_term"),
+                   (8.5, "hosp_leave", "short_term"), (8.5, "service_start", "short_term"),
+                   (13.0, "service_end", "short_term"), (13.0, "service_start", "long_term"),
+                   (18.0, "service_end", "long_term")]
+
+
 def test_home_care_in_hours_is_an_mmc_queue_with_hours_over_need_servers() -> None:
     """Home care of 30 hours a week, each client needing 2.5: 12 clients at once, an M/M/12 queue (fixed LOS
     keeps arrivals Poisson); the wait of the ready patients matches Erlang C within a 95% CI."""
