@@ -52,14 +52,15 @@ LABELS: dict[str, Label] = {
     # an intervention's costs may be negative (a saving): cost_per_patient_nok and annual_cost_nok have no bound
     "cost_intervention_nok": Label("Kostnader tiltak", "Intervention costs", "kr per år", "NOK per year",
                                    low=None),
+    # fixed costs follow from the scenario alone (the same in every replication): no interval to cut
     "cost_hospital_fixed_nok": Label("Faste kostnader sykehus (bemannede senger)",
-                                     "Hospital fixed costs (staffed beds)", "kr per år", "NOK per year"),
+                                     "Hospital fixed costs (staffed beds)", "kr per år", "NOK per year", low=None),
     "cost_hospital_variable_nok": Label("Variable kostnader sykehus (belagte døgn)",
                                         "Hospital variable costs (occupied days)", "kr per år", "NOK per year"),
     "cost_hospital_intervention_nok": Label("Tiltakskostnader betalt av sykehuset", "Intervention costs paid by "
                                             "the hospital", "kr per år", "NOK per year", low=None),
     "cost_municipal_fixed_nok": Label("Faste kostnader kommuner (bemannede plasser)",
-                                      "Municipal fixed costs (staffed places)", "kr per år", "NOK per year"),
+                                      "Municipal fixed costs (staffed places)", "kr per år", "NOK per year", low=None),
     "cost_municipal_variable_nok": Label("Variable kostnader kommuner (belagte døgn)",
                                          "Municipal variable costs (occupied days)", "kr per år", "NOK per year"),
     "cost_municipal_intervention_nok": Label("Tiltakskostnader betalt av kommunene", "Intervention costs paid by "

@@ -521,7 +521,7 @@ class Scenario(_Strict):
             if iv.ramp_up_days > self.scenario.horizon_days:
                 errors.append(f"intervention.{iv.name}.ramp_up_days: the ramp-up ({iv.ramp_up_days:g} days) is longer "
                               f"than the horizon ({self.scenario.horizon_days:g} days)")
-            elif iv.start_day + iv.ramp_up_days > run_end:
+            elif iv.ramp_up_days > 0 and iv.start_day + iv.ramp_up_days > run_end:
                 errors.append(f"intervention.{iv.name}.ramp_up_days: full reach would come on day "
                               f"{iv.start_day + iv.ramp_up_days:g}, after the run ends (day {run_end:g})")
             for vname, eff in (("effects", iv.effects), *((f"variants.{k}", v) for k, v in iv.variants.items())):
