@@ -187,7 +187,23 @@ def _ratio_text(r: dict[str, Any] | None, avoided: dict[str, Any] | None, lang: 
     if not r.get("bounded") or is_missing(lo) or is_missing(hi):
         return "–", ("ubegrenset: antallet unngått er ikke sikkert over null" if nb else
                      "unbounded: the number avoided is not clearly above zero")
+    if float(lo) >= 0:  # "49 100–91 700 kr" / "NOK 49,100–91,700"
+        a, b = _nok(lo, lang), _nok(hi, lang)
+        return val, (f"{a.removesuffix(' kr')}–{b}" if nb else f"{a}–{b.removeprefix('NOK ')}")
     return val, f"{_nok(lo, lang)} {'til' if nb else 'to'} {_nok(hi, lang)}"
+
+
+def _per_million(r: dict[str, Any] | None, avoided: dict[str, Any], lang: str) -> tuple[str, str] | None:
+    """(value, 95% CI) of the number avoided per million NOK: the inverse of a cost per unit avoided, shown only
+    when that costs money for certain (its Fieller interval bounded and above zero, so the inverse is too)."""
+    if not r or not r.get("bounded") or is_missing(r.get("ratio")) or float(avoided.get("mean") or 0) <= 0:
+        return None
+    lo, hi = r.get("ci95") or [None, None]
+    if is_missing(lo) or is_missing(hi) or float(lo) <= 0:
+        return None
+    a, b = 1e6 / float(hi), 1e6 / float(lo)
+    d = 0 if a >= 10 else 1
+    return number(1e6 / float(r["ratio"]), lang, d), f"{number(a, lang, d)}–{number(b, lang, d)}"
 
 
 def budget_table(data: ReportData, lang: str = "nb") -> Table | None:
@@ -238,6 +254,11 @@ def budget_table(data: ReportData, lang: str = "nb") -> Table | None:
                 lead = (f"Kostnad per {'unngått liggedøgn' if effect == 'delayed_days' else 'unngått reinnleggelse'}"
                         if nb else f"Cost per {'delayed day' if effect == 'delayed_days' else 'readmission'} avoided")
                 add(f"{lead}, {names[who][0].lower() + names[who][1:]}", val, ci_txt)
+            for who in ("total", "municipalities") if effect == "delayed_days" else ():
+                per = _per_million(e.get(who), av, lang)
+                if per is not None:
+                    add(("Unngåtte liggedøgn per million kr, " if nb else "Delayed days avoided per million NOK, ")
+                        + names[who][0].lower() + names[who][1:], *per)
     if not rows:
         return None
     ref = data.reference.name
