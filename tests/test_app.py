@@ -24,6 +24,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from hjemtilhjem.app.build import Draft, PoolDraft, capacities, describe, load_draft, prepare_upload  # noqa: E402
 from hjemtilhjem.app.folders import AppFolders, OutsideFolders  # noqa: E402
 from hjemtilhjem.app.jobs import Job  # noqa: E402
+from hjemtilhjem.app.views import per_avoided_rows  # noqa: E402
 from hjemtilhjem.scenario.loader import ScenarioError, load_scenario  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ name = "Trygg utskrivning"
 name = "trygg_utskrivning"
 label = "Trygg utskrivning"
 targets = { groups = ["frail_elderly"] }
+reach = 0.6
 effects = { readmission_rr = { dist = "lognormal_ci", mean = 0.8, ci95 = [0.7, 0.9] } }
 cost_per_patient_nok = 1800
 
@@ -109,7 +111,8 @@ def test_pool_built_in_page_and_compared(community: Path) -> None:
     text = _texts(at)
     assert "Aby og Bstad deler korttidsplasser i én felles ordning, «Felles korttid», med 11 plasser" in text
     assert "Aby: korttidsplasser (plasser) endres fra 5 til 7 (+2)." in text
-    assert "Tiltaket «Trygg utskrivning» er slått på (evidens: pessimistic)." in text
+    assert ("Tiltaket «Trygg utskrivning» er slått på (evidens: pessimistic; når 60 % av målgruppen, som i "
+            "filen).") in text
     at.button(key="run_compare").click()
     at.run()
     assert not at.exception, at.exception
@@ -160,6 +163,83 @@ def test_download_and_report_match_the_cli(community: Path, tmp_path: Path) -> N
     a = [x for x in (job.folder / "report.md").read_text().splitlines() if not any(v in x for v in volatile)]
     b = [x for x in (cli_folder / "report.md").read_text().splitlines() if not any(v in x for v in volatile)]
     assert a == b, "\n".join(difflib.unified_diff(a, b, lineterm=""))
+
+
+def test_reach_goes_in_as_a_set_line_and_in_words(community: Path, tmp_path: Path) -> None:
+    at = _app()
+    at.checkbox(key="iv:trygg_utskrivning").check()
+    at.run()
+    slider = at.slider(key="ivr:trygg_utskrivning")
+    assert slider.value == 60 and not slider.disabled  # the file's reach, as whole percent
+    assert "når 60 % av målgruppen, som i filen" in _texts(at)
+    assert not at.session_state["draft_overrides"]  # the file's value: nothing to override
+    slider.set_value(40)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["draft_overrides"] == ["intervention.trygg_utskrivning.reach=0.4"]
+    assert ("Tiltaket «Trygg utskrivning» er slått på (evidens: hovedanslag; når 40 % av målgruppen, endret fra "
+            "60 % i filen).") in _texts(at)
+    assert "--set intervention.trygg_utskrivning.reach=0.4" in "\n".join(c.value for c in at.code)
+    at.sidebar.toggle(key="english").set_value(True)
+    at.run()
+    assert ("Intervention “Trygg utskrivning” is switched on (evidence: main estimate; reaches 40% of its target "
+            "group, changed from 60% in the file).") in _texts(at)
+    # what runs is the resolved file: reach 0.4 in it, and the CLI's loader gives the same scenario from the
+    # generated file and the same --set line
+    at.button(key="run_compare").click()
+    at.run()
+    other = at.session_state["compare_scenario"]
+    assert [iv.reach for iv in other.scenario.intervention if iv.name == "trygg_utskrivning"] == [0.4]
+    gen = other.path.parent
+    cli = load_scenario(next(p for p in gen.glob("app-*.toml")), ["intervention.trygg_utskrivning.reach=0.4"])
+    assert cli.sha256 == other.sha256
+    _wait(at.session_state["compare_job"])
+
+
+def test_reach_of_a_capacity_only_variant_is_disabled(tmp_path: Path) -> None:
+    from hjemtilhjem.app.build import ShippedIntervention
+
+    iv = ShippedIntervention("kad", "KAD", ("base", "prevent"),
+                             {"name": "kad", "effects": {"capacity_delta": {"kad_beds": 1}},
+                              "variants": {"prevent": {"capacity_delta": {"kad_beds": 1}, "admission_rate_mult": 0.9}}},
+                             "kad.toml")
+    assert iv.reach == 1.0 and not iv.reach_applies("base") and iv.reach_applies("prevent")
+    draft = Draft(baseline=tmp_path / "b.toml", interventions={"kad": "base"}, reach={})
+    assert describe(draft, {}, [iv], "nb") == ["Tiltaket «KAD» er slått på (evidens: hovedanslag)."]
+
+
+def test_budget_view_shows_each_partner(community: Path) -> None:
+    at = _app()
+    at.sidebar.number_input(key="replications").set_value(2)
+    at.sidebar.text_area(key="overrides_text").set_value("scenario.horizon_days=60")
+    at.run()
+    at.checkbox(key="iv:trygg_utskrivning").check()
+    at.run()
+    at.button(key="run_compare").click()
+    at.run()
+    job = _wait(at.session_state["compare_job"])
+    at.run()
+    assert not at.exception, at.exception
+    assert "Budsjett per partner" in [h.value for h in at.subheader]
+    frames = [df.value for df in at.dataframe]
+    partners = next(f for f in frames if "Partner" in f.columns)
+    assert list(partners["Partner"]) == ["Sykehuset (helseforetaket)", "Aby", "Bstad", "Kommunene samlet",
+                                         "Alle partnere"]
+    assert all(x.endswith(" mill. kr per år") for x in partners["Netto endring per år"])
+    assert all(x.endswith(" mill. kr per år") for x in partners["95 % KI"])
+    per = next(f for f in frames if "Kostnad per unngått" in f.columns)
+    assert set(per["Enhet"]) == {"kr per unngått overliggedøgn", "kr per unngått reinnleggelse"}
+    assert list(per["Kostnaden for"])[:3] == ["Alle partnere", "Kommunene samlet", "Sykehuset (helseforetaket)"]
+    # the report's figure of each partner's change on one scale
+    assert [type(e).__name__ for e in at.main].count("Image") == 1
+    # where Fieller's interval has no limits the page says so in words
+    c = job.comparison()
+    ((name, b),) = c.budget().items()
+    e = b["cost_per_avoided"]["readmissions"]
+    e["total"] = {**e["total"], "bounded": False, "ci95": [None, None]}
+    c.budget = lambda: {name: {"cost_per_avoided": {"readmissions": e}}}  # type: ignore[method-assign]
+    assert per_avoided_rows(c, "nb")[0]["95 % KI (Fieller)"] == "ikke avgrenset"
+    assert per_avoided_rows(c, "en")[0]["95% CI (Fieller)"] == "not bounded"
 
 
 def test_bad_capacity_shows_the_cli_message_and_keeps_the_result(community: Path) -> None:

@@ -1,8 +1,9 @@
 """A scenario built in the page: the baseline, the shipped interventions switched on (each with its evidence
-variant), changed capacities and shared pools.
+variant and its reach), changed capacities and shared pools.
 
 What the page builds is written as an ordinary scenario file that ``extends`` the baseline (interventions and
-pools as tables, in the app's work folder) plus ``--set`` strings for the capacities and evidence variants, and
+pools as tables, in the app's work folder) plus ``--set`` strings for the capacities, evidence variants and reaches
+(``intervention.NAME.reach=0.4``), and
 loaded by the same loader as the CLI: the same validation and the same ``file:key.path: message`` lines. The
 download is the resolved scenario (``scenario.resolved.toml``: self-contained, same hash).
 """
@@ -26,7 +27,8 @@ from .folders import AppFolders, OutsideFolders
 from .texts import t
 
 __all__ = ["Draft", "PoolDraft", "ShippedIntervention", "shipped_interventions", "capacities", "describe",
-           "write_draft", "load_draft", "load_baseline", "check_extends", "prepare_upload", "CAPACITY_FIELDS"]
+           "write_draft", "load_draft", "load_baseline", "check_extends", "prepare_upload", "CAPACITY_FIELDS",
+           "reach_pct"]
 
 #: capacity keys of a municipality, in the order the page shows them
 CAPACITY_FIELDS = ("kad_beds", "short_term_beds", "rehab_beds", "long_term_beds", "home_care_clients",
@@ -42,6 +44,24 @@ class ShippedIntervention:
     variants: tuple[str, ...]  # "base" first
     table: dict[str, Any]
     file: str
+
+    @property
+    def reach(self) -> float:
+        """The file's ``reach``: share of the targeted patients reached, 0..1 (1 when the file has none)."""
+        r = self.table.get("reach", 1.0)
+        return float(r) if isinstance(r, (int, float)) and not isinstance(r, bool) else 1.0
+
+    def reach_applies(self, variant: str = "base") -> bool:
+        """Whether the reach changes anything with this evidence variant: an effect on patients (not only added
+        capacity) or a cost per reached patient. Capacity and yearly costs are the same whatever the reach."""
+        effects = self.table.get("effects") if variant == "base" else (self.table.get("variants") or {}).get(variant)
+        patient = [k for k in (effects or {}) if k not in ("capacity_delta", "hospital_beds_delta")]
+        return bool(patient) or bool(self.table.get("cost_per_patient_nok"))
+
+
+def reach_pct(reach: float) -> int:
+    """A reach (0..1) as whole percent, as the page's slider shows it."""
+    return int(round(100 * reach))
 
 
 @dataclass
@@ -68,14 +88,18 @@ class Draft:
     interventions: dict[str, str] = field(default_factory=dict)  # name -> evidence variant
     capacity: dict[str, float] = field(default_factory=dict)  # --set key path -> value
     pools: list[PoolDraft] = field(default_factory=list)
+    reach: dict[str, float] = field(default_factory=dict)  # name -> reach (0..1) where it differs from the file's
 
     def empty(self) -> bool:
         return not (self.interventions or self.capacity or self.pools)
 
     def overrides(self) -> list[str]:
         out = [f"{k}={_num(v)}" for k, v in self.capacity.items()]
-        out += [f"intervention.{n}.evidence={v!r}".replace("'", '"') for n, v in self.interventions.items()
-                if v != "base"]
+        for n, v in self.interventions.items():
+            if v != "base":
+                out.append(f"intervention.{n}.evidence={v!r}".replace("'", '"'))
+            if n in self.reach:
+                out.append(f"intervention.{n}.reach={_num(self.reach[n])}")
         return out
 
 
@@ -232,10 +256,18 @@ def describe(draft: Draft, base: dict[str, float], shipped: Iterable[ShippedInte
              lang: str = "nb") -> list[str]:
     """Each change from the baseline as one plain sentence ("Larvik: korttidsplasser 64 → 70 (+6)")."""
     lines: list[str] = []
-    labels = {s.name: s.label for s in shipped}
+    by_name = {s.name: s for s in shipped}
     for n, variant in draft.interventions.items():
-        lines.append(t("change.intervention", lang, name=labels.get(n, n),
-                       variant=t(f"variant.{variant}", lang) if variant == "base" else variant))
+        iv = by_name.get(n)
+        shown = t(f"variant.{variant}", lang) if variant == "base" else variant
+        name = iv.label if iv is not None else n
+        if iv is None or not iv.reach_applies(variant):
+            lines.append(t("change.intervention", lang, name=name, variant=shown))
+        elif n in draft.reach:
+            lines.append(t("change.intervention_reach_changed", lang, name=name, variant=shown,
+                           reach=reach_pct(draft.reach[n]), old=reach_pct(iv.reach)))
+        else:
+            lines.append(t("change.intervention_reach", lang, name=name, variant=shown, reach=reach_pct(iv.reach)))
     for key, value in draft.capacity.items():
         old = base.get(key)
         parts = key.split(".")

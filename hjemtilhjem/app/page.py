@@ -21,18 +21,22 @@ from hjemtilhjem.app.build import (
     load_baseline,
     load_draft,
     prepare_upload,
+    reach_pct,
     shipped_interventions,
 )
 from hjemtilhjem.app.folders import AppFolders, Community, OutsideFolders
 from hjemtilhjem.app.jobs import Job, JobManager
 from hjemtilhjem.app.texts import t
 from hjemtilhjem.app.views import (
+    budget_figure,
+    budget_rows,
     daily_rows,
     difference_rows,
     difference_sentences,
     forest_rows,
     indicator_rows,
     municipality_rows,
+    per_avoided_rows,
     place_rows,
 )
 from hjemtilhjem.scenario.loader import LoadedScenario, ScenarioError
@@ -63,7 +67,7 @@ def _reset(keep_errors: bool = False) -> None:
     s["capacity"] = {}
     s["pools"] = []
     for k in list(s.keys()):
-        if isinstance(k, str) and k.startswith(("cap:", "iv:", "ivv:")):
+        if isinstance(k, str) and k.startswith(("cap:", "iv:", "ivv:", "ivr:")):
             del s[k]
     if not keep_errors:
         s["errors"] = []
@@ -243,14 +247,27 @@ def _build_tab(lang: str, community: Community, baseline: Path, base: LoadedScen
 
     st.subheader(t("interventions", lang))
     chosen: dict[str, str] = {}
+    reach: dict[str, float] = {}
+    widths = [2, 1, 1.4]
+    if shipped:
+        for col, head in zip(st.columns(widths), ("interventions", "evidence", "reach"), strict=True):
+            col.caption(t(head, lang))
     for iv in shipped:
-        c1, c2 = st.columns([2, 1])
+        c1, c2, c3 = st.columns(widths, vertical_alignment="center")
         on = c1.checkbox(iv.label, key=f"iv:{iv.name}", help=f"{iv.name} ({iv.file})")
         variant = c2.selectbox(t("evidence", lang), iv.variants, key=f"ivv:{iv.name}", disabled=not on,
                                format_func=lambda v: t("variant.base", lang) if v == "base" else v,
-                               label_visibility="collapsed")
+                               label_visibility="collapsed") or "base"
+        applies = iv.reach_applies(variant)
+        pct = c3.slider(t("reach", lang), min_value=0, max_value=100, value=reach_pct(iv.reach), step=1,
+                        format="%d %%", key=f"ivr:{iv.name}", disabled=not (on and applies),
+                        label_visibility="collapsed",
+                        help=(t("reach_help", lang, file=iv.file, pct=reach_pct(iv.reach)) if applies
+                              else t("reach_na", lang)))
         if on:
-            chosen[iv.name] = variant or "base"
+            chosen[iv.name] = variant
+            if applies and pct is not None and int(pct) != reach_pct(iv.reach):
+                reach[iv.name] = int(pct) / 100
 
     st.subheader(t("capacities", lang))
     st.caption(t("capacities_help", lang))
@@ -285,7 +302,7 @@ def _build_tab(lang: str, community: Community, baseline: Path, base: LoadedScen
         s["pools"] = []
 
     draft = Draft(baseline=baseline, name=s.get("scenario_name") or t("default_name", lang), interventions=chosen,
-                  capacity=dict(s["capacity"]), pools=[PoolDraft(**p) for p in s["pools"]])
+                  capacity=dict(s["capacity"]), pools=[PoolDraft(**p) for p in s["pools"]], reach=reach)
     if s.get("errors_for") is not None and s["errors_for"] != _signature(draft):
         s["errors"], s["errors_for"] = [], None  # the input that was wrong has been changed
     st.subheader(t("changes", lang))
@@ -294,6 +311,11 @@ def _build_tab(lang: str, community: Community, baseline: Path, base: LoadedScen
         st.markdown("\n".join(f"- {x}" for x in lines))
     else:
         st.info(t("no_changes", lang))
+    sets = draft.overrides()
+    s["draft_overrides"] = sets
+    if sets:
+        with st.expander(t("as_sets", lang)):
+            st.code("\n".join(f"--set {shlex.quote(o)}" for o in sets), language="bash")
     c1, c2 = st.columns([1, 1])
     if c1.button(t("run_compare", lang), key="run_compare", type="primary", disabled=not lines):
         _start_compare(draft, base, shipped, folders, manager)
@@ -376,6 +398,7 @@ def _results_tab(lang: str) -> None:
     st.dataframe(difference_rows(c, lang), hide_index=True, width="stretch")
     st.subheader(t("by_municipality", lang))
     st.dataframe(municipality_rows(c, lang), hide_index=True, width="stretch")
+    _budget(job, c, lang)
     st.subheader(t("occupancy", lang))
     _occupancy_chart(c.results, lang, ("hospital_occupancy", "delayed_patients"))
     _occupancy_chart(c.results, lang, ("short_term_occupancy", "kad_occupancy"))
@@ -386,6 +409,31 @@ def _results_tab(lang: str) -> None:
                 st.dataframe(place_rows(r, attr, lang), hide_index=True, width="stretch")
     if job.status == "done" and job.folder is not None:
         _downloads(job, lang)
+
+
+def _budget(job: Job, c: Any, lang: str) -> None:
+    """Budsjett per partner: each partner's net change per year (the report's figure, and a table) and the cost per
+    delayed day and per readmission avoided (Fieller's CI)."""
+    st.subheader(t("budget", lang))
+    rows = budget_rows(c, lang)
+    if not rows:
+        st.info(t("no_budget", lang))
+        return
+    st.caption(t("budget_intro", lang))
+    cache = st.session_state.setdefault("budget_figures", {})
+    key = (id(job), job.snapshot_n, lang)
+    if key not in cache:
+        cache.clear()  # one figure kept: the latest snapshot's
+        cache[key] = budget_figure(c, lang)
+    fig = cache[key]
+    left, right = st.columns([3, 2])
+    if fig is not None:
+        png, title, caption = fig
+        left.image(png, width="stretch", caption=caption)
+    right.dataframe(rows, hide_index=True, width="stretch")
+    st.markdown(f"**{t('per_avoided', lang)}**")
+    st.dataframe(per_avoided_rows(c, lang), hide_index=True, width="stretch")
+    st.caption(t("per_avoided_note", lang))
 
 
 def _forest(c: Any, lang: str) -> None:

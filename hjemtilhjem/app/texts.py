@@ -48,9 +48,26 @@ TEXT: dict[str, tuple[str, str]] = {
     "changes": ("Endringer fra basislinjen", "Changes from the baseline"),
     "no_changes": ("Ingen endringer ennå: slå på et tiltak, endre en kapasitet eller lag en felles ordning.",
                    "No changes yet: switch on an intervention, change a capacity or add a shared pool."),
+    "as_sets": ("Endringene som --set-linjer (kommandolinjen; tiltak og felles ordninger står i den genererte filen)",
+                "The changes as --set lines (command line; interventions and shared pools are in the generated file)"),
     "reset": ("Nullstill scenarioet", "Reset the scenario"),
     "change.intervention": ("Tiltaket «{name}» er slått på (evidens: {variant}).",
                             "Intervention “{name}” is switched on (evidence: {variant})."),
+    "change.intervention_reach": (
+        "Tiltaket «{name}» er slått på (evidens: {variant}; når {reach} % av målgruppen, som i filen).",
+        "Intervention “{name}” is switched on (evidence: {variant}; reaches {reach}% of its target group, as in the "
+        "file)."),
+    "change.intervention_reach_changed": (
+        "Tiltaket «{name}» er slått på (evidens: {variant}; når {reach} % av målgruppen, endret fra {old} % i filen).",
+        "Intervention “{name}” is switched on (evidence: {variant}; reaches {reach}% of its target group, changed "
+        "from {old}% in the file)."),
+    "reach": ("Rekkevidde (andel av målgruppen som nås)", "Reach (share of the target group reached)"),
+    "reach_help": ("Andelen av tiltakets målgruppe som faktisk får tiltaket, 0–100 %. Filen {file} sier {pct} %. "
+                   "Effekten og kostnaden per pasient gjelder bare dem som nås.",
+                   "The share of the intervention's target group who actually receive it, 0–100%. The file {file} "
+                   "says {pct}%. The effect and the cost per patient apply only to those reached."),
+    "reach_na": ("Med denne evidensen legger tiltaket bare til kapasitet; rekkevidden endrer ingenting.",
+                 "With this evidence the intervention only adds capacity; the reach changes nothing."),
     "variant.base": ("hovedanslag", "main estimate"),
     "change.capacity": ("{place}: {what} endres fra {old} til {new} ({delta}).",
                         "{place}: {what} changes from {old} to {new} ({delta})."),
@@ -130,6 +147,47 @@ TEXT: dict[str, tuple[str, str]] = {
     "series.long_term_occupancy": ("Beboere på langtidsplass", "Long-term residents"),
     "series.home_care_occupancy": ("Brukere av hjemmetjeneste", "Home-care clients"),
     "scenario_label": ("Scenario", "Scenario"),
+    "budget": ("Budsjett per partner", "Budget per partner"),
+    "budget_intro": (
+        "Hver partners netto endring i kostnader per år (scenario minus basislinjen, parvis på felles tilfeldige tall, "
+        "95 % KI): faste kostnader for bemannede plasser og senger (brukt eller ikke), variable kostnader per belagt "
+        "døgn, partnerens del av tiltakenes kostnader og betalingen for utskrivningsklare (en utgift for kommunen, en "
+        "inntekt for sykehuset, så den går ut av summen for alle partnere). Negative tall: partneren sparer.",
+        "Each partner's net change in costs per year (scenario minus the baseline, paired on common random numbers, "
+        "95% CI): fixed costs of staffed places and beds (used or not), variable costs per occupied day, the "
+        "partner's share of the interventions' costs and the delayed-discharge payment (an expense for the "
+        "municipality, income for the hospital, so it cancels out of the total for all partners). Negative: the "
+        "partner saves."),
+    "col.partner": ("Partner", "Partner"),
+    "col.net_change": ("Netto endring per år", "Net change per year"),
+    "partner.hospital": ("Sykehuset (helseforetaket)", "The hospital trust"),
+    "partner.municipalities": ("Kommunene samlet", "All municipalities"),
+    "partner.total": ("Alle partnere", "All partners"),
+    "per_avoided": ("Kostnad per unngått overliggedøgn og per unngått reinnleggelse",
+                    "Cost per delayed day avoided and per readmission avoided"),
+    "per_avoided_note": (
+        "Gjennomsnittlig parvis endring i kostnad delt på gjennomsnittlig antall unngått per år, med Fiellers 95 % "
+        "konfidensintervall for forholdet. «Ikke avgrenset»: antallet unngått er ikke sikkert over null, så "
+        "intervallet har ingen grenser. Negativ kostnad: tiltaket sparer penger for den som betaler.",
+        "The mean paired change in cost divided by the mean number avoided per year, with Fieller's 95% confidence "
+        "interval of the ratio. “Not bounded”: the number avoided is not clearly above zero, so the interval has no "
+        "limits. A negative cost: the intervention saves the payer money."),
+    "col.measure": ("Unngått", "Avoided"),
+    "col.avoided": ("Unngått per år (95 % KI)", "Avoided per year (95% CI)"),
+    "col.paid_by": ("Kostnaden for", "Cost to"),
+    "col.cost_per": ("Kostnad per unngått", "Cost per one avoided"),
+    "col.fieller": ("95 % KI (Fieller)", "95% CI (Fieller)"),
+    "effect.delayed_days": ("Overliggedøgn (liggedøgn for utskrivningsklare)", "Delayed days (ready for discharge)"),
+    "effect.readmissions": ("Reinnleggelser innen 30 dager", "Readmissions within 30 days"),
+    "unit.avoided.delayed_days": ("døgn per år", "days per year"),
+    "unit.avoided.readmissions": ("reinnleggelser per år", "readmissions per year"),
+    "unit.per.delayed_days": ("kr per unngått overliggedøgn", "NOK per delayed day avoided"),
+    "unit.per.readmissions": ("kr per unngått reinnleggelse", "NOK per readmission avoided"),
+    "not_bounded": ("ikke avgrenset", "not bounded"),
+    "none_avoided": ("– (ingen unngått)", "– (none avoided)"),
+    "saves": ("sparer penger", "saves money"),
+    "no_budget": ("Ingen budsjett: resultatene har ingen kostnader per partner.",
+                  "No budget: the results have no costs per partner."),
 }
 
 

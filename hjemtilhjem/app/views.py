@@ -3,6 +3,8 @@ Norwegian or English, formatted as the report formats them (:mod:`hjemtilhjem.re
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,7 +17,7 @@ from ..report import numbers as fmt
 from .texts import t
 
 __all__ = ["HEADLINE", "indicator_rows", "place_rows", "difference_rows", "forest_rows", "municipality_rows",
-           "daily_rows", "OCCUPANCY_SERIES"]
+           "daily_rows", "OCCUPANCY_SERIES", "budget_rows", "per_avoided_rows", "budget_figure"]
 
 #: the indicators the page leads with (the CLI's headline)
 HEADLINE = ("delayed_days", "delayed_days_per_1000_67plus", "readmission_30d", "bed_occupancy",
@@ -180,3 +182,115 @@ def difference_sentences(c: Comparison, lang: str = "nb") -> list[str]:
             out.append(f"**{label(k, lang)}**: {_signed(k, d['mean'], lang)} {unit} "
                        f"({ci} {_ci_signed(k, lo, hi, lang)} {unit})")
     return out
+
+
+# ---------------------------------------------------------------------------------------------- budget
+def _partner(who: str, lang: str) -> str:
+    return t(f"partner.{who}", lang) if who in ("hospital", "municipalities", "total") else who
+
+
+def budget_rows(c: Comparison, lang: str = "nb") -> list[dict[str, str]]:
+    """Each partner's net change in cost per year (the trust, each municipality, all municipalities, all partners)
+    with its paired 95% CI, from :meth:`Comparison.budget`; in million NOK per year."""
+    key = "cost_total_nok"  # all cost indicators share the unit (million NOK per year)
+    unit = fmt.diff_unit(key, lang)
+    rows = []
+    many = len(c.others) > 1
+    for name, b in c.budget().items():
+        for who, d in (b.get("partners") or {}).items():
+            if fmt.is_missing(d.get("mean")):
+                continue
+            lo, hi = d.get("ci95") or [None, None]
+            row = {t("col.scenario", lang): name} if many else {}
+            row.update({t("col.partner", lang): _partner(who, lang),
+                        t("col.net_change", lang): f"{_signed(key, d['mean'], lang)} {unit}",
+                        t("col.ci", lang): f"{_ci_signed(key, lo, hi, lang)} {unit}"})
+            rows.append(row)
+    return rows
+
+
+def _kr(x: float, lang: str) -> str:
+    """Whole kroner, to the nearest hundred from 1000 up ("53 100"; the unit is in its own column)."""
+    x = float(x)
+    v = fmt.number(abs(round(x, -2) if abs(x) >= 1000 else x), lang, 0)
+    return (fmt.MINUS if x < 0 and v.strip("0,. " + fmt.NBSP) else "") + v
+
+
+def _ratio(r: dict[str, Any] | None, avoided: float, lang: str) -> tuple[str, str]:
+    """(cost per one avoided, Fieller's 95% CI) in words: "ikke avgrenset" where the interval has no limits."""
+    if not r:
+        return "–", "–"
+    lo, hi = r.get("ci95") or [None, None]
+    bounded = bool(r.get("bounded")) and not (fmt.is_missing(lo) or fmt.is_missing(hi))
+    ci_txt = f"{_kr(lo, lang)} {'til' if lang == 'nb' else 'to'} {_kr(hi, lang)}" if bounded else t("not_bounded", lang)
+    if fmt.is_missing(avoided) or avoided <= 0 or fmt.is_missing(r.get("ratio")):
+        return t("none_avoided", lang), ci_txt
+    val = _kr(r["ratio"], lang)
+    if float(r["ratio"]) < 0:
+        val += f" ({t('saves', lang)})"
+    return val, ci_txt
+
+
+def per_avoided_rows(c: Comparison, lang: str = "nb") -> list[dict[str, str]]:
+    """The cost per delayed day avoided and per readmission avoided, for all partners, the municipalities and the
+    trust: the mean paired change in cost over the mean number avoided per year, with Fieller's 95% CI."""
+    ci_word = "95 % KI" if lang == "nb" else "95% CI"
+    rows = []
+    many = len(c.others) > 1
+    for name, b in c.budget().items():
+        for effect, e in (b.get("cost_per_avoided") or {}).items():
+            av = e.get("avoided") or {}
+            if fmt.is_missing(av.get("mean")):
+                continue
+            mean = float(av["mean"])
+            lo, hi = av.get("ci95") or [None, None]
+            digits = 0 if abs(mean) >= 10 else 1
+            unit = t(f"unit.avoided.{effect}", lang)
+            avoided = (f"{fmt.number(mean, lang, digits)} ({ci_word} "
+                       f"{fmt.number(lo, lang, digits) if not fmt.is_missing(lo) else '–'} "
+                       f"{'til' if lang == 'nb' else 'to'} "
+                       f"{fmt.number(hi, lang, digits) if not fmt.is_missing(hi) else '–'}) {unit}")
+            for i, who in enumerate(("total", "municipalities", "hospital")):
+                val, ci_txt = _ratio(e.get(who), mean, lang)
+                row = {t("col.scenario", lang): name} if many else {}
+                row.update({t("col.measure", lang): t(f"effect.{effect}", lang) if i == 0 else "",
+                            t("col.avoided", lang): avoided if i == 0 else "",
+                            t("col.paid_by", lang): _partner(who, lang),
+                            t("col.cost_per", lang): val, t("col.fieller", lang): ci_txt,
+                            t("col.unit", lang): t(f"unit.per.{effect}", lang)})
+                rows.append(row)
+    return rows
+
+
+def budget_figure(c: Comparison, lang: str = "nb") -> tuple[bytes, str, str] | None:
+    """The report's figure of each partner's net change in cost per year on one scale (paired 95% CI:
+    :func:`hjemtilhjem.report.paired.cost_differences`), drawn from the comparison in memory, as PNG bytes with
+    its title and caption; ``None`` when the results have no costs per partner."""
+    import matplotlib.pyplot as plt
+
+    from ..report.data import ReportData, ScenarioData
+    from ..report.figures import _RC  # the report's figure style, so the page's figure looks like the report's
+    from ..report.paired import cost_differences
+
+    if not c.budget():
+        return None
+    here = Path(".")
+    scenarios = []
+    for r in c.results:
+        munis = r.outputs[0].by_municipality if r.outputs else {}
+        by = {m: {"cost_municipal_nok": {"mean": float(r.municipality_values(m, "cost_municipal_nok").mean())}}
+              for m in munis if "cost_municipal_nok" in munis[m]}
+        scenarios.append(ScenarioData(name=r.name, folder=here,
+                                      summary={"scenario": r.name, "indicators": {}, "by_municipality": by}))
+    data = ReportData(folder=here, scenarios=scenarios,
+                      comparison={"reference": c.reference.name, "scenarios": c.names,
+                                  "differences": c.differences(), "by_municipality": c.municipality_differences()})
+    with plt.rc_context(_RC):  # type: ignore[arg-type]
+        made = cost_differences(data, lang)
+        if made is None:
+            return None
+        fig, title, caption = made
+        png = io.BytesIO()
+        fig.savefig(png, format="png", bbox_inches="tight", facecolor="white", dpi=130)
+        plt.close(fig)
+    return png.getvalue(), title, caption
