@@ -70,6 +70,45 @@ def print_comparison(c: Comparison, keys: tuple[str, ...] = HEADLINE, file: Text
             print(f"  {k:30s} {fmt(means[ref.name][k]):>11s} {fmt(means[r.name][k]):>11s}   {diff:34s} "
                   f"{rel:26s} {better:>6s}", file=out)
     print("\n  better = share of replications in which the scenario is better than the reference", file=out)
+    print_budget(c, out)
+
+
+def _nok(x: Any) -> str:
+    return "nan" if x is None or x != x else f"{x:,.0f}"
+
+
+def print_budget(c: Comparison, file: TextIO | None = None) -> None:
+    """Each partner's net change in cost per year (paired 95% CI) and the cost per delayed day and per readmission
+    avoided (Fieller's 95% CI), one block per other scenario (nothing when the results have no budget)."""
+    out = file or sys.stdout
+    budget = c.budget()
+    for name, b in budget.items():
+        print(f"\nBudget: {name}  vs  {c.reference.name} (NOK per year; paired 95% CI)", file=out)
+        for who, d in b["partners"].items():
+            label = {"hospital": "hospital trust", "municipalities": "all municipalities",
+                     "total": "all partners"}.get(who, who)
+            lo, hi = d["ci95"]
+            print(f"  {'net cost, ' + label:46s} {_nok(d['mean']):>14s} [{_nok(lo)}, {_nok(hi)}]", file=out)
+        for effect, what in (("delayed_days", "delayed day"), ("readmissions", "readmission")):
+            e = b["cost_per_avoided"].get(effect)
+            if not e:
+                continue
+            av = e["avoided"]
+            print(f"  {what + 's avoided per year':46s} {av['mean']:>14,.1f} [{av['ci95'][0]:,.1f}, "
+                  f"{av['ci95'][1]:,.1f}]", file=out)
+            for who in ("total", "municipalities", "hospital"):
+                r = e[who]
+                if av["mean"] <= 0:
+                    txt = "- (none avoided)"
+                elif not r["bounded"]:
+                    txt = "- (unbounded: the number avoided is not clearly above zero)"
+                else:
+                    txt = f"{_nok(r['ratio'])} [{_nok(r['ci95'][0])}, {_nok(r['ci95'][1])}]"
+                label = {"total": "all partners", "municipalities": "municipalities", "hospital": "hospital trust"}[who]
+                print(f"  {'cost per ' + what + ' avoided, ' + label:46s} {txt:>14s}", file=out)
+    if budget:
+        print("  cost per ... avoided = mean paired change in cost / mean number avoided (Fieller's 95% CI)",
+              file=out)
 
 
 def main(args: argparse.Namespace) -> int:
