@@ -122,10 +122,11 @@ class Comparison:
 
         ``{scenario: {"partners": {"hospital"|municipality|"municipalities"|"total": difference},
         "cost_per_avoided": {effect: {"avoided": summary, perspective: ratio}}}}`` (effects: ``delayed_days``,
-        ``readmissions``; perspectives: ``total``, ``municipalities``, ``hospital``). A partner's cost holds its fixed costs of staffed capacity, its
-        variable costs per occupied day, its share of the interventions' costs, and the delayed-day payment (paid
-        by a municipality, received by the trust). A ratio is the mean paired difference in cost over the mean
-        number avoided (reference minus scenario), with Fieller's 95% CI (:func:`.stats.ratio_of_means`).
+        ``readmissions``; perspectives: ``total``, ``municipalities``, ``hospital``). A partner's cost holds its
+        fixed costs of staffed capacity, its variable costs per occupied day, its share of the interventions' costs,
+        and the delayed-day payment (paid by a municipality, received by the trust). A ratio is the mean paired
+        difference in cost over the mean number avoided (reference minus scenario), with Fieller's 95% CI
+        (:func:`.stats.ratio_of_means`).
         """
         ref = self.reference
         out: dict[str, dict[str, Any]] = {}

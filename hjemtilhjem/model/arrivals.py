@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -79,8 +80,7 @@ class Arrivals:
                 u_route = stream(self.seed, self.replication, f"triage:{name}").random(n)
                 band = np.searchsorted(np.cumsum(lam_b) / lam, u_band, side="right").clip(0, len(s.bands) - 1)
                 # each candidate's effect index: reached by which partial interventions (their own streams)
-                fx = table.index(mi * self.n_groups + gi, t, band,
-                                 lambda iv: stream(self.seed, self.replication, f"reach:{iv}:{name}").random(n))
+                fx = table.index(mi * self.n_groups + gi, t, band, partial(self._reach_uniforms, name, n))
                 flat = table.flat_index(fx, t)
                 mult = admission_mult[flat]
                 kad_add = kad_adds[flat]
@@ -103,6 +103,11 @@ class Arrivals:
         out = {k: np.concatenate(v) for k, v in cols.items()}
         order = np.argsort(out["time"], kind="stable")
         return {k: v[order] for k, v in out.items()}
+
+    def _reach_uniforms(self, name: str, n: int, intervention: str) -> np.ndarray:
+        """Uniforms of the ``n`` candidates of municipality:group ``name`` that decide whether ``intervention``
+        reaches them (its own stream)."""
+        return stream(self.seed, self.replication, f"reach:{intervention}:{name}").random(n)
 
     def _triage(self, u: np.ndarray, kad_add: np.ndarray, band: np.ndarray, eligible: bool) -> np.ndarray:
         tr = self.scenario.triage

@@ -173,9 +173,9 @@ def fixed_costs(s: Scenario, net: Network | None = None) -> tuple[float, np.ndar
                 added[net.pool_of[mi][si]] += places
                 municipal[mi] += places * c.place_year_nok(service)
     pop80 = population_80plus(s)
-    for p, pool in enumerate(net.pools):
-        base = max(capacity[p] - added[p], 0.0) * c.place_year_nok(SERVICES[pool.service])
-        municipal += base * _split(pop80, list(pool.members), n_m)
+    for p, place in enumerate(net.pools):
+        base = max(capacity[p] - added[p], 0.0) * c.place_year_nok(SERVICES[place.service])
+        municipal += base * _split(pop80, list(place.members), n_m)
     beds = beds_by_day(s)
     d0, d1 = int(np.floor(w0)), int(np.ceil(w1))
     inside = any(not h.external for h in s.hospitals)

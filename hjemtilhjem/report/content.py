@@ -227,8 +227,8 @@ def budget_table(data: ReportData, lang: str = "nb") -> Table | None:
             continue
         groups.append(len(rows))
 
-        def add(what: str, val: str, ci_txt: str) -> None:
-            rows.append([s.name if len(rows) == groups[-1] else "", what, val, ci_txt])
+        def add(what: str, val: str, ci_txt: str, name: str = s.name) -> None:
+            rows.append([name if len(rows) == groups[-1] else "", what, val, ci_txt])
 
         for who, d in (b.get("partners") or {}).items():
             if is_missing(d.get("mean")):
@@ -272,10 +272,10 @@ def budget_table(data: ReportData, lang: str = "nb") -> Table | None:
            f"Net change in each partner's costs per year (scenario minus the reference “{ref}”, paired, 95% "
            "confidence interval): fixed costs of staffed places and beds, variable costs per occupied day, the "
            "partner's share of the interventions' costs, and the delayed-discharge payment (an expense for the "
-           "municipality, income for the hospital). Cost per delayed day or readmission avoided: the mean paired change "
-           "in cost over the mean number avoided per year, with Fieller's 95% confidence interval (a ratio of two "
-           "means; “unbounded” when the number avoided is not clearly above zero). Negative: the intervention saves "
-           "money.")
+           "municipality, income for the hospital). Cost per delayed day or readmission avoided: the mean paired "
+           "change in cost over the mean number avoided per year, with Fieller's 95% confidence interval (a ratio of "
+           "two means; “unbounded” when the number avoided is not clearly above zero). Negative: the intervention "
+           "saves money.")
     return Table(cap, header, rows, [False, False, True, True], groups)
 
 

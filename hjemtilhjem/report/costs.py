@@ -9,6 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
@@ -44,8 +45,9 @@ def _total_ci(s: ScenarioData, keys: tuple[str, ...]) -> tuple[float, float] | N
 _PARTS = (("fixed", "cost_hospital_fixed_nok", "cost_municipal_fixed_nok"),
           ("variable", "cost_hospital_variable_nok", "cost_municipal_variable_nok"),
           ("intervention", "cost_hospital_intervention_nok", "cost_municipal_intervention_nok"))
-_PART_STYLE = {"fixed": {"alpha": 1.0, "hatch": None}, "variable": {"alpha": 0.45, "hatch": None},
-               "intervention": {"alpha": 0.25, "hatch": "...."}}
+#: (alpha, hatch) of each part, drawn in the scenario's colour
+_PART_STYLE: dict[str, tuple[float, str | None]] = {"fixed": (1.0, None), "variable": (0.45, None),
+                                                    "intervention": (0.25, "....")}
 _PART_LABEL = {
     "fixed": ("Faste kostnader: bemannede plasser og senger, brukt eller ikke",
               "Fixed costs: staffed places and beds, used or not"),
@@ -93,9 +95,9 @@ def _costs(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
             for (name, _, _), v in zip(_PARTS, parts, strict=True):
                 if v <= 0:
                     continue
-                st = _PART_STYLE[name]
-                ax.barh([yy], [v / 1e6], height * 0.9, left=left / 1e6, color=c, alpha=st["alpha"],
-                        hatch=st["hatch"], edgecolor=c if st["hatch"] else None, linewidth=0.0, zorder=2)
+                alpha, hatch = _PART_STYLE[name]
+                ax.barh([yy], [v / 1e6], height * 0.9, left=left / 1e6, color=c, alpha=alpha,
+                        hatch=hatch, edgecolor=c if hatch else None, linewidth=0.0, zorder=2)
                 used.add(name)
                 left += v
             if pay > 0:
@@ -132,12 +134,13 @@ def _costs(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
     ax.set_xlabel(text("report.mnok_year", lang))
     title = "Budsjett per partner" if nb else "Budget by partner"
     ax.set_title(title, loc="left")
-    handles = [Patch(facecolor=_color(i), label=s.name) for i, s in enumerate(data.scenarios)] if n_s > 1 else []
+    handles: list[Artist] = [Patch(facecolor=_color(i), label=s.name) for i, s in enumerate(data.scenarios)] \
+        if n_s > 1 else []
     grey = "#666666"
     for name in ("fixed", "variable", "intervention"):
         if name in used:
-            st = _PART_STYLE[name]
-            handles.append(Patch(facecolor=grey, alpha=st["alpha"], hatch=st["hatch"], edgecolor=grey,
+            alpha, hatch = _PART_STYLE[name]
+            handles.append(Patch(facecolor=grey, alpha=alpha, hatch=hatch, edgecolor=grey,
                                  label=_PART_LABEL[name][0 if nb else 1]))
     if "payment" in used:
         handles.append(Patch(facecolor="white", edgecolor=grey, hatch=PAYMENT_HATCH,
@@ -154,12 +157,12 @@ def _costs(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
         cap = ("Hver partners kostnader per år i millioner kroner, på én felles skala: faste kostnader for bemannede "
                "plasser og senger (betalt enten de brukes eller ikke, så flere plasser koster alltid), variable "
                "kostnader per belagt døgn, tiltakenes egne kostnader (hos den som betaler dem) og betalingen for "
-               "utskrivningsklare pasienter, en overføring fra kommunene til sykehuset (skravert). Streken og tallet er "
-               "partnerens netto sum med 95 % konfidensintervall: for kommunene med betalingen, for sykehuset etter "
+               "utskrivningsklare pasienter, en overføring fra kommunene til sykehuset (skravert). Streken og tallet "
+               "er partnerens netto sum med 95 % konfidensintervall: for kommunene med betalingen, for sykehuset etter "
                f"mottatt betaling. I {ref.name} overføres {value('delayed_payment_nok', pay, lang)} mill. kr per år; "
                f"sykehusets kostnader etter mottatt betaling er {value('cost_hospital_nok', net, lang)} mill. kr. "
-               "Delte interkommunale plasser er fordelt på medlemskommunene etter innbyggere 80 år og eldre; plasser et "
-               "tiltak legger til, betales av kommunen som legger dem til.")
+               "Delte interkommunale plasser er fordelt på medlemskommunene etter innbyggere 80 år og eldre; plasser "
+               "et tiltak legger til, betales av kommunen som legger dem til.")
     else:
         cap = ("Each partner's costs per year in million NOK, on one common scale: fixed costs of staffed places and "
                "beds (paid whether used or not, so more places always cost), variable costs per occupied day, the "

@@ -12,8 +12,8 @@ import re
 from ..version import __version__
 from .content import (
     Table,
-    difference_sentences,
     budget_table,
+    difference_sentences,
     difference_table,
     few_replications_warning,
     flow_table,

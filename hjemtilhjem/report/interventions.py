@@ -136,9 +136,9 @@ def effect_phrases(effects: dict[str, Any], lang: str = "nb", municipalities: li
                     continue
                 a = _DESTINATIONS.get(str(shift.get("from")), (_words(str(shift.get("from"))),) * 2)[0 if nb else 1]
                 b = _DESTINATIONS.get(str(shift.get("to")), (_words(str(shift.get("to"))),) * 2)[0 if nb else 1]
-                pct = number(mean * 100, lang, 0)
-                core = (f"{pct}{NBSP}% av dem som ellers ville blitt utskrevet til {a}, skrives ut til {b} i stedet"
-                        if nb else f"{pct}% of those who would have been discharged to {a} go to {b} instead")
+                share = number(mean * 100, lang, 0)
+                core = (f"{share}{NBSP}% av dem som ellers ville blitt utskrevet til {a}, skrives ut til {b} i stedet"
+                        if nb else f"{share}% of those who would have been discharged to {a} go to {b} instead")
                 out.append(_with_ci(core, None if ci is None else (ci[0] * 100, ci[1] * 100), lang, 0))
             continue
         mean, ci, _ = _point(v)

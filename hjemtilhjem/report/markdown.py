@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from .content import (
     Table,
-    difference_sentences,
     budget_table,
+    difference_sentences,
     difference_table,
     few_replications_warning,
     flow_table,

@@ -75,7 +75,9 @@ class Costs(_Strict):
 
     def place_year_nok(self, service: str) -> float:
         """Fixed cost per staffed place-year of a municipal service (``hospital`` for a hospital bed-year)."""
-        return self.hospital_bed_year_nok if service == "hospital" else float(getattr(self, f"{service}_place_year_nok"))
+        if service == "hospital":
+            return self.hospital_bed_year_nok
+        return float(getattr(self, f"{service}_place_year_nok"))
 
     def day_nok(self, service: str) -> float:
         """Variable cost per occupied day of a service (``hospital`` for a hospital bed-day)."""
