@@ -273,3 +273,26 @@ def test_cli_bad_reach_exits_2_with_one_line(capsys: pytest.CaptureFixture[str])
     rc = cli_main(["validate", str(TINY), "--set", "intervention.follow_up.reach=2"])
     err = capsys.readouterr().err.strip().splitlines()
     assert rc == 2 and len(err) == 1 and "intervention.follow_up.reach" in err[0], err
+
+
+def test_compare_reports_each_partners_budget_and_the_cost_per_day_avoided(tiny: Scenario) -> None:
+    from hjemtilhjem.experiment.compare import compare
+
+    price = 1_000_000.0
+    base = _with(tiny, costs={"short_term_place_year_nok": price})
+    more = _with(tiny, {"name": "places", "targets": {"municipalities": ["Nordby"]},
+                        "effects": {"capacity_delta": {"short_term_beds": 3}}}, costs={"short_term_place_year_nok": price})
+    more = more.model_copy(update={"scenario": more.scenario.model_copy(update={"name": "More"})})
+    c = compare(base, more, replications=4, executor="serial")
+    b = c.budget()["More"]
+    assert set(b["partners"]) == {"hospital", "Nordby", "Sørby", "municipalities", "total"}
+    fixed = c.results[1].values("cost_municipal_fixed_nok") - c.results[0].values("cost_municipal_fixed_nok")
+    assert np.allclose(fixed, 3 * price)  # the added places' fixed cost, in every replication
+    total = b["partners"]["total"]["mean"]
+    assert total == pytest.approx(b["partners"]["hospital"]["mean"] + b["partners"]["municipalities"]["mean"])
+    e = b["cost_per_avoided"]["delayed_days"]
+    avoided = c.results[0].values("delayed_days") - c.results[1].values("delayed_days")
+    assert e["avoided"]["mean"] == pytest.approx(avoided.mean())
+    assert e["total"]["ratio"] == pytest.approx(total / avoided.mean())
+    assert e["total"]["method"] == "Fieller"
+    assert "budget" in c.document()
