@@ -281,7 +281,8 @@ def test_compare_reports_each_partners_budget_and_the_cost_per_day_avoided(tiny:
     price = 1_000_000.0
     base = _with(tiny, costs={"short_term_place_year_nok": price})
     more = _with(tiny, {"name": "places", "targets": {"municipalities": ["Nordby"]},
-                        "effects": {"capacity_delta": {"short_term_beds": 3}}}, costs={"short_term_place_year_nok": price})
+                        "effects": {"capacity_delta": {"short_term_beds": 3}}},
+                 costs={"short_term_place_year_nok": price})
     more = more.model_copy(update={"scenario": more.scenario.model_copy(update={"name": "More"})})
     c = compare(base, more, replications=4, executor="serial")
     b = c.budget()["More"]
