@@ -31,7 +31,8 @@ from .keys import did_you_mean
 
 __all__ = ["BuildError", "Municipality", "Plan", "SharedPool", "municipalities", "catchment_rows",
            "health_communities", "find_health_community", "find_municipalities", "community_plan",
-           "municipalities_plan", "national_plan", "build", "defaults_text", "RATIOS", "MAX_LOAD"]
+           "municipalities_plan", "national_plan", "build", "defaults_text", "RATIOS", "MAX_LOAD",
+           "WAITING_PER_1000"]
 
 DEFAULTS = "scenario_defaults.toml"
 TARGETS = "targets_defaults.toml"
@@ -67,8 +68,11 @@ RATIOS: dict[str, tuple[float, str, str]] = {
     "home_care": (175_353 / 5_594_340 * 1000, "inhabitants",
                   "SSB-OMS23: 175,353 users of home health services (2023) / 5,594,340 inhabitants (1.1.2025)"),
 }
-#: target offered load of long-term places: requests from home fill the places freed each year to this share
-LONG_TERM_LOAD = 0.95
+#: people waiting at home for a long-term place per 1000 inhabitants [DERIVED] between 0.27 (HDIR-VENT18, 2018) and
+#: 0.54 (TV2-VENT23, 2023, including 24-hour housing): the waiting list the long-term requests settle at
+WAITING_PER_1000 = 0.35
+#: long-term places in use at day 0: the rest are held between a resident and the next (measured in Vestfold)
+LONG_TERM_OCCUPANCY = 0.995
 #: a pool offered this share of its places or more gets more places (to an offered load of ``RAISED_LOAD``)
 MAX_LOAD = 0.97
 RAISED_LOAD = 0.95
@@ -360,12 +364,13 @@ def _home(defaults: Mapping[str, Any], service: str) -> float:
     return float(defaults["services"][service].get("other_requests_per_1000_80plus_year", 0.0))
 
 
-def long_term_balance(places: float, hospital: float, pop80: float, stay_days: float,
-                      load: float = LONG_TERM_LOAD) -> float:
-    """Requests from home per 1000 aged 80+ a year so that hospital + home requests are ``load`` x the places
-    freed each year (``places x 365 / stay_days``); never below 0."""
+def long_term_balance(places: float, hospital: float, pop80: float, stay_days: float, waiting: float = 0.0,
+                      leaving: float = 0.0) -> float:
+    """Requests from home per 1000 aged 80+ a year so that hospital + home requests are the places freed each year
+    (``places x 365 / stay_days``) plus those who leave a waiting list of ``waiting`` people at ``leaving`` a year
+    each: the list then holds at ``waiting``; never below 0."""
     freed = places * 365.0 / stay_days
-    return max(0.0, (load * freed - hospital) / (pop80 / 1000.0)) if pop80 > 0 else 0.0
+    return max(0.0, (freed + waiting * leaving - hospital) / (pop80 / 1000.0)) if pop80 > 0 else 0.0
 
 
 # ----------------------------------------------------------------------------------------------- writing
@@ -454,12 +459,17 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
     lt_places = sum(caps[m.number]["long_term"] for m in chosen)
     lt_hospital = sum(requests[m.number]["long_term"] for m in chosen)
     lt_stay = _stay(base, "long_term")
-    lt_home = round(long_term_balance(lt_places, lt_hospital, total80, lt_stay), 1)
+    lt_leaving = float(sum(base["services"]["long_term"].get("leave_queue_per_year", {}).values()))
+    lt_waiting = WAITING_PER_1000 * total / 1000.0 if lt_leaving > 0 else 0.0
+    lt_home = round(long_term_balance(lt_places, lt_hospital, total80, lt_stay, lt_waiting, lt_leaving), 1)
+    lt_waiting80 = round(lt_waiting / (total80 / 1000.0), 2) if total80 else 0.0
     home_rate = {s: _home(base, s) for s in SERVICES} | {"long_term": lt_home}
 
-    # --- pools: own per municipality unless shared; raise any offered MAX_LOAD or more
+    # --- pools: own per municipality unless shared; raise any offered MAX_LOAD or more (long-term care: by the
+    # hospital's requests alone, which are served first and never leave; people at home leave its waiting list)
     def load_of(numbers: Sequence[str], service: str, places: float) -> float:
-        req = sum(requests[n][service] + home_rate[service] * munis[n].population["80+"] / 1000 for n in numbers)
+        home = 0.0 if service == "long_term" and lt_leaving > 0 else home_rate[service]
+        req = sum(requests[n][service] + home * munis[n].population["80+"] / 1000 for n in numbers)
         return req / 365.0 * _stay(base, service) / places if places > 0 else math.inf
 
     for s in SERVICES[1:]:
@@ -539,11 +549,12 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
     services = "".join(t for h, t in _sections(text) if h.startswith("[services."))
     freed = lt_places * 365.0 / lt_stay
     lt = sections["[services.long_term]"]
-    lt_new = _set_line(lt, "initial_occupancy", f"{LONG_TERM_LOAD}",
-                       f"[DERIVED] the offered load below (a pool offered {LONG_TERM_LOAD} of its places is on "
-                       f"average that full)")
+    lt_new = _set_line(lt, "initial_occupancy", f"{LONG_TERM_OCCUPANCY}",
+                       "[DERIVED] full with a waiting list; 0.5 % held between a resident and the next (Vestfold)")
     lt_new = _set_line(lt_new, "other_requests_per_1000_80plus_year", f"{lt_home:g}",
-                       f"[DERIVED] see the header: places freed a year cover the requests at load {LONG_TERM_LOAD}")
+                       "[DERIVED] see the header: the places freed a year plus those leaving the waiting list")
+    lt_new = _set_line(lt_new, "initial_waiting_per_1000_80plus", f"{lt_waiting80:g}",
+                       f"[DERIVED] the waiting list at day 0: {WAITING_PER_1000} per 1000 inhabitants (see the header)")
     services = services.replace(lt, lt_new)
 
     sources = dict(base.get("sources", {}))
@@ -585,18 +596,22 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
 {ratio_lines}
 #   Where a pool was offered {MAX_LOAD} or more of its places with these ratios and the request rates of the
 #   defaults, its places were raised to an offered load of {RAISED_LOAD} (said in the municipality's `source`).
-# Long-term requests from home [DERIVED], so that the long-term queue is stable: {lt_places:,} places with a
-#   mean stay of {lt_stay:g} days free {freed:,.1f} places a year; the hospital pathway asks for {lt_hospital:,.1f}
-#   (discharges to long-term care, `hjemtilhjem.model.load`); requests from home fill the rest up to an offered
-#   load of {LONG_TERM_LOAD}: ({LONG_TERM_LOAD} x {freed:,.1f} - {lt_hospital:,.1f}) / {total80 / 1000:,.3f}
-#   thousand aged 80+ = {lt_home:g} per 1000 aged 80+ a year. `hjemtilhjem validate` prints each pool's load.
+# Long-term requests from home [DERIVED], so that the long-term waiting list holds at its published size:
+#   {lt_places:,} places with a mean stay of {lt_stay:g} days free {freed:,.1f} places a year; the hospital pathway
+#   asks for {lt_hospital:,.1f} (discharges to long-term care, `hjemtilhjem.model.load`); a waiting list at home of
+#   {WAITING_PER_1000} per 1000 inhabitants ({lt_waiting:,.1f} people; 0.27 in 2018, HDIR-VENT18, to 0.54 in 2023,
+#   TV2-VENT23) loses {lt_leaving:g} of its people a year (deaths), so requests from home are
+#   ({freed:,.1f} + {lt_waiting:,.1f} x {lt_leaving:g} - {lt_hospital:,.1f}) / {total80 / 1000:,.3f} thousand aged 80+
+#   = {lt_home:g} per 1000 aged 80+ a year, and the list starts at that size. `hjemtilhjem validate` prints each
+#   pool's load and the waiting list it settles at.
 # Everything else (costs, triage, services, patient groups) is the national defaults
 #   (hjemtilhjem/data/scenario_defaults.toml: the Vestfold baseline's pathway, marked [ESTIMATE] / [CALIBRATED]
 #   Vestfold / [SOURCE] national): NOT CALIBRATED for this scenario.
 
 """
     costs = _costs_keeping(sections["[costs]"], existing)
-    parts = [header, scenario, costs, sections["[triage]"], sections["[discharge]"], services,
+    parts = [header, scenario, costs, sections.get("[calendar]", ""), sections["[triage]"], sections["[discharge]"],
+             services,
              "".join(hospital_blocks[i] + "\n" for i in range(len(hospital_blocks))),
              "".join(b + "\n" for b in pool_blocks), "".join(b + "\n" for b in muni_blocks), groups.rstrip("\n") + "\n",
              "\n", source_block]
