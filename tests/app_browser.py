@@ -178,6 +178,21 @@ class Page:
         self.d.find_element(By.XPATH, f'//label[.//*[contains(text(), "{label}")]]').click()
         self.settle()
 
+    def slide(self, row: str, value: int) -> None:
+        """The slider in the row (columns side by side) that holds the text ``row``: moved to ``value`` with the
+        arrow keys, as a keyboard user would."""
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.common.keys import Keys
+
+        xpath = (f'//div[@data-testid="stHorizontalBlock"][.//*[contains(text(), "{row}")]]'
+                 '//input[@type="range"]')
+        el = self.d.find_element(By.XPATH, xpath)
+        steps = value - int(el.get_attribute("value"))
+        self.d.execute_script("arguments[0].focus()", el)
+        ActionChains(self.d).send_keys(*([Keys.ARROW_RIGHT if steps > 0 else Keys.ARROW_LEFT] * abs(steps))).perform()
+        self.settle()
+
     def tab(self, name: str) -> None:
         from selenium.webdriver.common.by import By
 

@@ -120,7 +120,7 @@ def test_pool_built_in_page_and_compared(community: Path) -> None:
     at.run()
     assert not at.exception, at.exception
     assert "Ferdig: 3 replikasjoner" in _texts(at)
-    assert len(at.dataframe) >= 2  # differences and per municipality
+    assert len(at.table) >= 2  # differences and per municipality
     other = at.session_state["compare_scenario"]
     assert [p.name for p in other.scenario.pool] == ["Felles korttid"]
     assert job.first_result_seconds is not None and job.snapshot_n == 3
@@ -221,7 +221,7 @@ def test_budget_view_shows_each_partner(community: Path) -> None:
     at.run()
     assert not at.exception, at.exception
     assert "Budsjett per partner" in [h.value for h in at.subheader]
-    frames = [df.value for df in at.dataframe]
+    frames = [df.value for df in at.table]
     partners = next(f for f in frames if "Partner" in f.columns)
     assert list(partners["Partner"]) == ["Sykehuset (helseforetaket)", "Aby", "Bstad", "Kommunene samlet",
                                          "Alle partnere"]

@@ -3,8 +3,9 @@
     .venv/bin/python tools/app_screenshots.py [--replications 8] [--out docs]
 
 Starts ``hjemtilhjem app`` on the shipped scenarios, runs the Vestfold baseline, builds a shared short-term pool
-for Larvik and Sandefjord with Trygg utskrivning switched on, compares it with the baseline, shows an impossible
-capacity's error, and the comparison in English. Results go to a temporary folder.
+for Larvik and Sandefjord with Trygg utskrivning switched on at a reach of 40 %, compares it with the baseline (the
+whole page, and the budget per partner on its own), shows an impossible capacity's error, and the comparison in
+English. Results go to a temporary folder.
 """
 
 from __future__ import annotations
@@ -47,6 +48,11 @@ def main() -> int:
         page.choose("Sted", "Larvik")
         page.type_into("korttidsplasser (plasser)", "64")
         page.checkbox("Trygg utskrivning")
+        page.slide("Trygg utskrivning", 40)
+        page.text_appears("når 40 % av målgruppen, endret fra 60 % i filen")
+        from selenium.webdriver.common.by import By
+
+        driver.find_element(By.XPATH, '//*[contains(text(), "som --set-linjer")]').click()
         page.text_appears("Larvik og Sandefjord deler korttidsplasser")
         page.text_appears("Larvik: korttidsplasser (plasser) endres fra 58 til 64 (+6).")
         page.settle(1)
@@ -59,6 +65,12 @@ def main() -> int:
         page.text_appears("Rapporten (HTML)", timeout=120)
         page.settle(2)
         page.screenshot(args.out / "app_compare.png")
+        driver.set_window_size(1400, 1900)
+        page.settle(1)
+        budget = driver.find_element(By.XPATH, '//h3[contains(., "Budsjett per partner")]')
+        driver.execute_script("arguments[0].scrollIntoView()", budget)
+        page.settle(1)
+        page.screenshot(args.out / "app_budget.png", full=False)
         driver.set_window_size(1400, 1800)
 
         page.tab("Bygg scenario")
@@ -69,15 +81,13 @@ def main() -> int:
         page.screenshot(args.out / "app_error.png", full=False)
 
         page.type_into("korttidsplasser (plasser)", "64")
-        from selenium.webdriver.common.by import By
-
         driver.find_element(By.XPATH, '//label[contains(., "English")]').click()
         page.settle(2)
         page.tab("Comparison")
         page.text_appears("The report (HTML)", timeout=120)
         page.settle(2)
         page.screenshot(args.out / "app_compare_en.png")
-    for name in ("app_baseline", "app_build", "app_compare", "app_error", "app_compare_en"):
+    for name in ("app_baseline", "app_build", "app_compare", "app_budget", "app_error", "app_compare_en"):
         print(args.out / f"{name}.png")
     return 0
 

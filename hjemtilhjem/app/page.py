@@ -218,16 +218,21 @@ def _occupancy_chart(results: list[Any], lang: str, series: tuple[str, ...]) -> 
     rows = daily_rows(results, lang, series)
     if not rows:
         return
+    # the legend below the chart with names in full (at the side it cut long scenario and series names)
+    legend = alt.Legend(orient="bottom", direction="horizontal", labelLimit=0, titleLimit=0, titleOrient="left")
     color = "series" if len(results) == 1 else "scenario"
+    last = max(r["day"] for r in rows)
     enc: dict[str, Any] = {
-        "x": alt.X("day:Q", title=t("day", lang) + (" (etter innsvinging)" if lang == "nb" else " (after warm-up)")),
+        "x": alt.X("day:Q", title=t("day", lang) + (" (etter innsvinging)" if lang == "nb" else " (after warm-up)"),
+                   scale=alt.Scale(domain=[0, last], nice=False)),
         "y": alt.Y("value:Q", title=t("series_unit", lang)),
-        "color": alt.Color(f"{color}:N", title=t("series" if color == "series" else "scenario_label", lang)),
+        "color": alt.Color(f"{color}:N", title=t("series" if color == "series" else "scenario_label", lang),
+                           legend=legend),
         "tooltip": ["scenario:N", "series:N", "day:Q", alt.Tooltip("value:Q", format=".1f")],
     }
     if len(results) > 1:
-        enc["strokeDash"] = alt.StrokeDash("series:N", title=t("series", lang))
-    chart = alt.Chart(alt.Data(values=rows)).mark_line().encode(**enc).properties(height=260)
+        enc["strokeDash"] = alt.StrokeDash("series:N", title=t("series", lang), legend=legend)
+    chart = alt.Chart(alt.Data(values=rows)).mark_line().encode(**enc).properties(height=300)
     st.altair_chart(chart, width="stretch")
 
 
@@ -258,15 +263,16 @@ def _build_tab(lang: str, community: Community, baseline: Path, base: LoadedScen
         variant = c2.selectbox(t("evidence", lang), iv.variants, key=f"ivv:{iv.name}", disabled=not on,
                                format_func=lambda v: t("variant.base", lang) if v == "base" else v,
                                label_visibility="collapsed") or "base"
-        applies = iv.reach_applies(variant)
-        pct = c3.slider(t("reach", lang), min_value=0, max_value=100, value=reach_pct(iv.reach), step=1,
-                        format="%d %%", key=f"ivr:{iv.name}", disabled=not (on and applies),
-                        label_visibility="collapsed",
-                        help=(t("reach_help", lang, file=iv.file, pct=reach_pct(iv.reach)) if applies
-                              else t("reach_na", lang)))
+        pct = None
+        if iv.reach_applies(variant):
+            pct = c3.slider(t("reach", lang), min_value=0, max_value=100, value=reach_pct(iv.reach), step=1,
+                            format="%d %%", key=f"ivr:{iv.name}", disabled=not on, label_visibility="collapsed",
+                            help=t("reach_help", lang, file=iv.file, pct=reach_pct(iv.reach)))
+        else:  # only added places with this evidence: a reach would change nothing
+            c3.caption(t("reach_na_short", lang), help=t("reach_na", lang))
         if on:
             chosen[iv.name] = variant
-            if applies and pct is not None and int(pct) != reach_pct(iv.reach):
+            if pct is not None and int(pct) != reach_pct(iv.reach):
                 reach[iv.name] = int(pct) / 100
 
     st.subheader(t("capacities", lang))
@@ -395,9 +401,10 @@ def _results_tab(lang: str) -> None:
     st.markdown("\n".join(f"- {x}" for x in difference_sentences(c, lang)))
     st.subheader(t("forest", lang))
     _forest(c, lang)
-    st.dataframe(difference_rows(c, lang), hide_index=True, width="stretch")
+    # tables with many columns as plain tables: every cell wrapped and readable, none cut at a column's edge
+    st.table(difference_rows(c, lang), hide_index=True)
     st.subheader(t("by_municipality", lang))
-    st.dataframe(municipality_rows(c, lang), hide_index=True, width="stretch")
+    st.table(municipality_rows(c, lang), hide_index=True)
     _budget(job, c, lang)
     st.subheader(t("occupancy", lang))
     _occupancy_chart(c.results, lang, ("hospital_occupancy", "delayed_patients"))
@@ -426,13 +433,13 @@ def _budget(job: Job, c: Any, lang: str) -> None:
         cache.clear()  # one figure kept: the latest snapshot's
         cache[key] = budget_figure(c, lang)
     fig = cache[key]
-    left, right = st.columns([3, 2])
     if fig is not None:
         png, title, caption = fig
-        left.image(png, width="stretch", caption=caption)
-    right.dataframe(rows, hide_index=True, width="stretch")
+        st.image(png, width="stretch")
+        st.caption(caption)
+    st.table(rows, hide_index=True)
     st.markdown(f"**{t('per_avoided', lang)}**")
-    st.dataframe(per_avoided_rows(c, lang), hide_index=True, width="stretch")
+    st.table(per_avoided_rows(c, lang), hide_index=True)
     st.caption(t("per_avoided_note", lang))
 
 

@@ -66,8 +66,12 @@ TEXT: dict[str, tuple[str, str]] = {
                    "Effekten og kostnaden per pasient gjelder bare dem som nås.",
                    "The share of the intervention's target group who actually receive it, 0–100%. The file {file} "
                    "says {pct}%. The effect and the cost per patient apply only to those reached."),
-    "reach_na": ("Med denne evidensen legger tiltaket bare til kapasitet; rekkevidden endrer ingenting.",
-                 "With this evidence the intervention only adds capacity; the reach changes nothing."),
+    "reach_na_short": ("gjelder ikke: endrer bare antall plasser eller senger",
+                       "does not apply: changes only the number of places or beds"),
+    "reach_na": ("Med denne evidensen endrer tiltaket bare antall plasser eller senger; en rekkevidde ville ikke "
+                 "endre noe.",
+                 "With this evidence the intervention changes only the number of places or beds; a reach would change "
+                 "nothing."),
     "variant.base": ("hovedanslag", "main estimate"),
     "change.capacity": ("{place}: {what} endres fra {old} til {new} ({delta}).",
                         "{place}: {what} changes from {old} to {new} ({delta})."),
