@@ -122,8 +122,9 @@ def sogn_og_fjordane() -> Plan:
         "Intermunicipal KAD units ([[pool]] below): most municipalities here are small, and they share acute "
         "municipal beds. Sogn LMS at Lærdal sjukehus has 2 KAD beds for Aurland, Årdal and Lærdal [SOURCE]; the "
         "HAFS and Nordfjord units are named in v2_parameters §5 without members or beds: members from the regions' "
-        "names, beds the sum of the members' national-ratio beds [ESTIMATE]. Nursing homes, short-term and "
-        "rehabilitation places stay per municipality (no shared unit found).")
+        "names, beds the sum of the members' national-ratio beds [ESTIMATE]. Rehabilitation places form one pool per "
+        "region (Sunnfjord, Nordfjord, Sogn) [ESTIMATE]; nursing homes and short-term places stay per municipality "
+        "(no shared unit found).")
     plan.pools = [
         SharedPool("Sogn LMS KAD", "kad", tuple(number[n] for n in ("Aurland", "Årdal", "Lærdal")), capacity=2,
                    comment="Sogn lokalmedisinske senter at Lærdal sjukehus: 2 municipal KAD beds for Aurland, Årdal "
@@ -140,6 +141,15 @@ def sogn_og_fjordane() -> Plan:
                            "[ESTIMATE] the Nordfjord municipalities,\nbeds the sum of the members' national-ratio "
                            "beds",
                    source="[ESTIMATE] V2-KAD-SFJ"),
+        *[SharedPool(f"{region} rehabilitering", "rehab", tuple(number[n] for n in members),
+                     comment=f"Rehabilitation places of the {region} municipalities as one regional pool [ESTIMATE]: "
+                             "a municipality of a few thousand\ninhabitants has one or two rehabilitation places "
+                             "by the national ratio and does not run a unit of its own; no shared unit was\nfound, "
+                             "places the sum of the members' national-ratio places",
+                     source="[ESTIMATE]")
+          for region, members in (("Sunnfjord", ("Sunnfjord", "Askvoll", "Fjaler", "Hyllestad", "Solund", "Kinn")),
+                                  ("Nordfjord", ("Bremanger", "Stad", "Gloppen", "Stryn")),
+                                  ("Sogn", ("Høyanger", "Vik", "Sogndal", "Aurland", "Lærdal", "Årdal", "Luster")))],
     ]
     plan.extra_sources = {
         "SKDE-BOOMR": "SKDE catchment file formater/boomr.csv (repository SKDE-Analyse/sas_codes), version "
