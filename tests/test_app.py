@@ -102,6 +102,8 @@ def _build_pool_scenario(at: AppTest, replications: int) -> None:
     at.run()
     at.selectbox(key="ivv:trygg_utskrivning").set_value("pessimistic")
     at.run()
+    at.slider(key="ivr:trygg_utskrivning").set_value(40)
+    at.run()
 
 
 def test_pool_built_in_page_and_compared(community: Path) -> None:
@@ -111,8 +113,8 @@ def test_pool_built_in_page_and_compared(community: Path) -> None:
     text = _texts(at)
     assert "Aby og Bstad deler korttidsplasser i én felles ordning, «Felles korttid», med 11 plasser" in text
     assert "Aby: korttidsplasser (plasser) endres fra 5 til 7 (+2)." in text
-    assert ("Tiltaket «Trygg utskrivning» er slått på (evidens: pessimistic; når 60 % av målgruppen, som i "
-            "filen).") in text
+    assert ("Tiltaket «Trygg utskrivning» er slått på (evidens: pessimistic; når 40 % av målgruppen, endret fra "
+            "60 % i filen).") in text
     at.button(key="run_compare").click()
     at.run()
     assert not at.exception, at.exception
@@ -123,6 +125,8 @@ def test_pool_built_in_page_and_compared(community: Path) -> None:
     assert len(at.table) >= 2  # differences and per municipality
     other = at.session_state["compare_scenario"]
     assert [p.name for p in other.scenario.pool] == ["Felles korttid"]
+    assert [(iv.evidence, iv.reach) for iv in other.scenario.intervention if iv.name == "trygg_utskrivning"] == [
+        ("pessimistic", 0.4)]
     assert job.first_result_seconds is not None and job.snapshot_n == 3
     # finished runs are cached by scenario hash, seed and replications: the same request is the same job
     at.button(key="run_compare").click()
@@ -294,11 +298,11 @@ def test_baseline_view_per_place(community: Path) -> None:
     _wait(at.session_state["baseline_job"])
     at.run()
     assert not at.exception, at.exception
-    frames = [df.value for df in at.dataframe]
-    first = frames[0]
+    first = at.table[0].value
     assert "Liggedøgn for utskrivningsklare" in list(first["Indikator"])
     assert set(first.columns) == {"Indikator", "Gjennomsnitt", "95 % KI", "Enhet"}
-    places = set().union(*(set(f["Sted"]) for f in frames[1:] if "Sted" in f.columns))
+    frames = [df.value for df in at.dataframe]
+    places = set().union(*(set(f["Sted"]) for f in frames if "Sted" in f.columns))
     assert {"Aby", "Bstad", "Tiny hospital"} <= places
 
 

@@ -77,7 +77,8 @@ def main() -> int:
         page.type_into("korttidsplasser (plasser)", "-5")
         page.button("Sammenlign med basislinjen")
         page.text_appears("Scenarioet har feil")
-        driver.execute_script("window.scrollTo(0, 0)")
+        driver.execute_script("window.scrollTo(0, 0); const m = document.querySelector('[data-testid=\"stMain\"]');"
+                              " if (m) m.scrollTo(0, 0);")
         page.screenshot(args.out / "app_error.png", full=False)
 
         page.type_into("korttidsplasser (plasser)", "64")

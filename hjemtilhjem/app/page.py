@@ -183,7 +183,7 @@ def _baseline_results(lang: str) -> None:
     if res is None:
         return
     st.subheader(f"{res.name}: " + t("indicators", lang))
-    st.dataframe(indicator_rows(res, lang), hide_index=True, width="stretch")
+    st.table(indicator_rows(res, lang), hide_index=True)  # every indicator in full, no scrolling inside
     st.subheader(t("occupancy", lang))
     _occupancy_chart([res], lang, ("hospital_occupancy", "staffed_beds", "corridor_patients", "delayed_patients"))
     _occupancy_chart([res], lang, ("kad_occupancy", "short_term_occupancy", "rehab_occupancy"))
@@ -218,8 +218,9 @@ def _occupancy_chart(results: list[Any], lang: str, series: tuple[str, ...]) -> 
     rows = daily_rows(results, lang, series)
     if not rows:
         return
-    # the legend below the chart with names in full (at the side it cut long scenario and series names)
-    legend = alt.Legend(orient="bottom", direction="horizontal", labelLimit=0, titleLimit=0, titleOrient="left")
+    # names in full in the legend (Vega-Lite cuts labels at 160 px: "Utskrivningsklare som ve…"); a legend below
+    # the chart was tried and squashed the plot when its row was long
+    legend = alt.Legend(labelLimit=360, titleLimit=360)
     color = "series" if len(results) == 1 else "scenario"
     last = max(r["day"] for r in rows)
     enc: dict[str, Any] = {
@@ -232,7 +233,7 @@ def _occupancy_chart(results: list[Any], lang: str, series: tuple[str, ...]) -> 
     }
     if len(results) > 1:
         enc["strokeDash"] = alt.StrokeDash("series:N", title=t("series", lang), legend=legend)
-    chart = alt.Chart(alt.Data(values=rows)).mark_line().encode(**enc).properties(height=300)
+    chart = alt.Chart(alt.Data(values=rows)).mark_line().encode(**enc).properties(height=260)
     st.altair_chart(chart, width="stretch")
 
 
