@@ -119,7 +119,7 @@ def test_write_fitted_extends_input_and_sets_only_fitted_keys(tmp_path):
 
 def test_parameter_value_rejects_unknown_or_non_numeric_keys():
     loaded = load_scenario(BASELINE)
-    assert parameter_value(loaded, "municipality.Larvik.kad_beds") == 5
+    assert parameter_value(loaded, "municipality.Larvik.kad_beds") == 6
     with pytest.raises(ScenarioError, match="cannot fit"):
         parameter_value(loaded, "services.short_term.no_such_key")
     with pytest.raises(ScenarioError, match="cannot fit"):

@@ -142,7 +142,8 @@ def test_more_hospital_beds_same_log_never_more_corridor_days() -> None:
     base = _vestfold(horizon_days=200.0, warmup_days=60.0)
     logs, corridor = [], []
     for beds in (250, 300, 365, 420):
-        s = base.model_copy(update={"hospital": base.hospital.model_copy(update={"beds": beds})})
+        siv, *others = base.hospitals  # Sykehuset i Vestfold, and Drammen for Holmestrand's former Sande
+        s = base.model_copy(update={"hospital": [siv.model_copy(update={"beds": beds}), *others]})
         log = simulate(s, 0).log
         logs.append(log)
         corridor.append(indicators(log, context(s))[0]["corridor_patient_days"])

@@ -13,8 +13,16 @@ import json
 import sys
 from pathlib import Path
 
-from ..experiment.calibrate import (_check_fit_keys, evaluate, evaluate_by_year, fit, format_table, format_years,
-                                    load_targets, write_fitted)
+from ..experiment.calibrate import (
+    _check_fit_keys,
+    evaluate,
+    evaluate_by_year,
+    fit,
+    format_table,
+    format_years,
+    load_targets,
+    write_fitted,
+)
 from ..experiment.results import run
 from ..scenario.loader import load_scenario
 from .common import (

@@ -43,7 +43,8 @@ TABLE_KEYS = ("delayed_days", "delayed_days_per_1000_67plus", "delayed_payment_n
               # the official indicators as Helsedirektoratet and SKDE define them (outcomes/official.py)
               "overliggedogn_per_1000", "utskrivningsklare_pasienter_per_1000",
               "utskrivningsklare_pasienter_per_1000_std", "andel_med_overliggedogn",
-              "andel_pasienter_med_overliggedogn", "overliggedogn_per_opphold", "reinnleggelse_67plus", "reinnleggelse_utskrivningsklare")
+              "andel_pasienter_med_overliggedogn", "overliggedogn_per_opphold", "reinnleggelse_67plus",
+              "reinnleggelse_utskrivningsklare")
 #: the indicators of the citable sentences
 SENTENCE_KEYS = ("delayed_days", "readmission_30d", "bed_occupancy", "corridor_patient_days", "home_days_90",
                  "delayed_payment_nok")

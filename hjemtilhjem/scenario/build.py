@@ -379,7 +379,7 @@ def _sections(text: str) -> list[tuple[str, str]]:
     header belong to it. The first chunk (header ``""``) is the file's opening comment."""
     lines = text.splitlines(keepends=True)
     starts = [i for i, ln in enumerate(lines) if ln.startswith("[")]
-    cut = []
+    cut: list[int] = []
     for i in starts:
         j = i
         while j > 0 and lines[j - 1].startswith("#") and (j - 1) not in starts:
@@ -535,8 +535,8 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
         lines = ["[[municipality]]", f"name = {_q(m.name)}", f"number = {_q(m.number)}",
                  f"population = {_inline(m.population)}"]
         for s in SERVICES:
-            p = pooled.get((m.number, s))
-            if p is not None and p.capacity is not None:
+            shared = pooled.get((m.number, s))
+            if shared is not None and shared.capacity is not None:
                 continue
             lines.append(f"{CAPACITY_KEY[s]} = {caps[m.number][s]}")
         src = "S-POP; capacities [DERIVED] national ratios (see the header)"

@@ -206,7 +206,7 @@ def _name_single_hospital(base: dict[str, Any], own: dict[str, Any], shown: str)
     over, under = own.get("hospital"), base.get("hospital")
     if not (isinstance(over, dict) and "name" not in over and _is_named_list(under)):
         return own
-    names = [h["name"] for h in under]
+    names = [h["name"] for h in under or []]
     if len(names) > 1:
         raise ScenarioError([f"{shown}:hospital: the base scenario has {len(names)} hospitals "
                              f"({', '.join(repr(n) for n in names)}); to change one, write [[hospital]] with its "

@@ -44,7 +44,7 @@ def network_errors(s: Scenario) -> list[str]:
             if total > 1.0 + 1e-6:
                 where_ = [h.name for h in hospitals if mname in h.catchment]
                 errors.append(f"hospital: catchment shares of municipality {mname!r} sum to {total:.4f}, more than "
-                              f"its whole population ({' + '.join(repr(n) for n in where_)}); a municipality's "
+                              f"its whole population ({' + '.join(repr(n) for n in where_)}), and a municipality's "
                               f"shares over the hospitals must sum to 1")
             elif abs(total - 1.0) > 1e-6:
                 errors.append(f"hospital: catchment shares of municipality {mname!r} sum to {total:.4f}, not 1 "
