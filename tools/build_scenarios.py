@@ -56,6 +56,17 @@ def _sites(plan: Plan, trust: str, sites: dict[str, list[str]], source: str) -> 
     plan.hospital_sources.pop(trust, None)
 
 
+def _rehab_regions(number: dict[str, str], regions: tuple[tuple[str, tuple[str, ...]], ...]) -> list[SharedPool]:
+    """Rehabilitation places of each region's small municipalities as one pool [ESTIMATE]."""
+    return [SharedPool(f"{region} rehabilitering", "rehab", tuple(number[n] for n in members),
+                       comment=f"Rehabilitation places of the {region} municipalities as one regional pool [ESTIMATE]: "
+                               "a municipality of a few thousand\ninhabitants has one or two rehabilitation places "
+                               "by the national ratio and does not run a unit of its own; no shared unit was\nfound, "
+                               "places the sum of the members' national-ratio places",
+                       source="[ESTIMATE]")
+            for region, members in regions]
+
+
 def vestre_viken() -> Plan:
     plan = community_plan("Vestre Viken")
     _sites(plan, "Vestre Viken HF", VESTRE_VIKEN_SITES,
@@ -83,7 +94,8 @@ def vestre_viken() -> Plan:
         "Ringerike sykehus the rest (Hallingdal, Modum, Sigdal, Krødsherad, Hole, Jevnaker). VV-KOMSAM puts former "
         "Hurum and Røyken (now Asker) under Drammen sykehus; SKDE keeps all of Asker at Bærum and no share for "
         "them is in the data, so Asker stays whole at Bærum. Beds per site were not found: each site's beds are "
-        "scaled by its expected bed-days (below).\n"
+        "scaled by its expected bed-days (below). Rehabilitation places of the small municipalities form one pool "
+        "per region (Hallingdal, Numedal, Midt-Buskerud) [ESTIMATE].\n"
         "MEASURED, NOT CALIBRATED (30 November 2026; `hjemtilhjem calibrate scenarios/vestre_viken/baseline.toml -r 6 "
         "--set scenario.horizon_days=1825`): overliggedøgn per 1000 by measured year 9.69, 10.95, 9.54, 7.87, 7.96 "
         "(target 5-13.1: met each year, but year 2 is 19 % above the five-year mean of 9.2); overliggedøgn per "
@@ -105,6 +117,12 @@ def vestre_viken() -> Plan:
         "VV-BER22": "Vestre Viken, Krevende situasjon for sykehusene (2022): the somatic hospitals Bærum, Drammen, "
                     "Kongsberg and Ringerike",
     }
+    munis = municipalities()
+    number = {m.name: m.number for m in munis.values()}
+    plan.pools = [*plan.pools, *_rehab_regions(number, (
+        ("Hallingdal", ("Flå", "Nesbyen", "Gol", "Hemsedal", "Ål", "Hol")),
+        ("Numedal", ("Flesberg", "Rollag", "Nore og Uvdal")),
+        ("Midt-Buskerud", ("Modum", "Sigdal", "Krødsherad"))))]
     return plan
 
 
@@ -158,15 +176,9 @@ def sogn_og_fjordane() -> Plan:
                            "[ESTIMATE] the Nordfjord municipalities,\nbeds the sum of the members' national-ratio "
                            "beds",
                    source="[ESTIMATE] V2-KAD-SFJ"),
-        *[SharedPool(f"{region} rehabilitering", "rehab", tuple(number[n] for n in members),
-                     comment=f"Rehabilitation places of the {region} municipalities as one regional pool [ESTIMATE]: "
-                             "a municipality of a few thousand\ninhabitants has one or two rehabilitation places "
-                             "by the national ratio and does not run a unit of its own; no shared unit was\nfound, "
-                             "places the sum of the members' national-ratio places",
-                     source="[ESTIMATE]")
-          for region, members in (("Sunnfjord", ("Sunnfjord", "Askvoll", "Fjaler", "Hyllestad", "Solund", "Kinn")),
-                                  ("Nordfjord", ("Bremanger", "Stad", "Gloppen", "Stryn")),
-                                  ("Sogn", ("Høyanger", "Vik", "Sogndal", "Aurland", "Lærdal", "Årdal", "Luster")))],
+        *_rehab_regions(number, (("Sunnfjord", ("Sunnfjord", "Askvoll", "Fjaler", "Hyllestad", "Solund", "Kinn")),
+                                 ("Nordfjord", ("Bremanger", "Stad", "Gloppen", "Stryn")),
+                                 ("Sogn", ("Høyanger", "Vik", "Sogndal", "Aurland", "Lærdal", "Årdal", "Luster")))),
     ]
     plan.extra_sources = {
         "SKDE-BOOMR": "SKDE catchment file formater/boomr.csv (repository SKDE-Analyse/sas_codes), version "

@@ -12,7 +12,9 @@ so every generated scenario is made by the same code. It reads only :mod:`hjemti
 Capacities come from national ratios per population (:data:`RATIOS`, each with its source), hospital beds from
 the expected acute bed-days of the catchment, and the long-term requests from home are derived so that the places
 freed each year cover the requests (:func:`long_term_balance`). A pool offered :data:`MAX_LOAD` or more of its places
-gets more places (stated in the municipality's ``source``), so no queue of a generated scenario grows without bound.
+gets more places (stated in the municipality's ``source``), so no queue of a generated scenario grows without bound;
+the load of the interim service (short-term places) counts the patients waiting there for a long-term place, which
+in a small municipality can hold a large share of a few places.
 The arithmetic of the offered load is that of :mod:`hjemtilhjem.model.load` (requests x mean stay / places), done
 here on the defaults, as this module sits below the model.
 """
@@ -467,10 +469,21 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
 
     # --- pools: own per municipality unless shared; raise any offered MAX_LOAD or more (long-term care: by the
     # hospital's requests alone, which are served first and never leave; people at home leave its waiting list)
+    interim = base["services"]["long_term"].get("interim")
+
+    def interim_places(number: str) -> float:
+        """Patients of ``number`` waiting for a long-term place in an interim place, on average: the hospital's
+        requests wait for the places freed (served first, as an M/M/1 queue on the freed places): rho / (1 - rho)."""
+        rho = requests[number]["long_term"] * lt_stay / 365.0 / max(caps[number]["long_term"], 1)
+        return rho / (1.0 - rho) if rho < 1.0 else math.inf
+
     def load_of(numbers: Sequence[str], service: str, places: float) -> float:
         home = 0.0 if service == "long_term" and lt_leaving > 0 else home_rate[service]
         req = sum(requests[n][service] + home * munis[n].population["80+"] / 1000 for n in numbers)
-        return req / 365.0 * _stay(base, service) / places if places > 0 else math.inf
+        busy = req / 365.0 * _stay(base, service)
+        if service == interim:  # long-term waiters hold some of these places: in a small pool a large share
+            busy += sum(interim_places(n) for n in numbers)
+        return busy / places if places > 0 else math.inf
 
     for s in SERVICES[1:]:
         for m in chosen:
