@@ -405,7 +405,7 @@ def _results_tab(lang: str) -> None:
     # tables with many columns as plain tables: every cell wrapped and readable, none cut at a column's edge
     st.table(difference_rows(c, lang), hide_index=True)
     st.subheader(t("by_municipality", lang))
-    st.table(municipality_rows(c, lang), hide_index=True)
+    _table(municipality_rows(c, lang))
     _budget(job, c, lang)
     st.subheader(t("occupancy", lang))
     _occupancy_chart(c.results, lang, ("hospital_occupancy", "delayed_patients"))
@@ -417,6 +417,15 @@ def _results_tab(lang: str) -> None:
                 st.dataframe(place_rows(r, attr, lang), hide_index=True, width="stretch")
     if job.status == "done" and job.folder is not None:
         _downloads(job, lang)
+
+
+def _table(rows: list[dict[str, str]], most: int = 25) -> None:
+    """A plain table (every cell wrapped and readable) up to ``most`` rows; a scrolling one beyond (a health community
+    of 20-odd municipalities would fill the screen)."""
+    if len(rows) <= most:
+        st.table(rows, hide_index=True)
+    else:
+        st.dataframe(rows, hide_index=True, width="stretch")
 
 
 def _budget(job: Job, c: Any, lang: str) -> None:
@@ -438,7 +447,7 @@ def _budget(job: Job, c: Any, lang: str) -> None:
         png, title, caption = fig
         st.image(png, width="stretch")
         st.caption(caption)
-    st.table(rows, hide_index=True)
+    _table(rows)
     st.markdown(f"**{t('per_avoided', lang)}**")
     st.table(per_avoided_rows(c, lang), hide_index=True)
     st.caption(t("per_avoided_note", lang))

@@ -84,16 +84,19 @@ def difference_rows(c: Comparison, lang: str = "nb", keys: tuple[str, ...] | Non
             d = c.difference(r, k)
             lo, hi = d["ci95"]
             rlo, rhi = d["relative_ci95"]
-            rel = "–" if d["relative"] is None else f"{fmt.number(100 * d['relative'], lang, 1)} %"
-            relci = ("–" if rlo is None or rhi is None
-                     else fmt.ci("relative", 100 * rlo, 100 * rhi, lang))
+            if fmt.is_missing(d["relative"]) or not np.isfinite(float(d["relative"])):
+                relative = "–"  # no relative change from zero (e.g. intervention costs the baseline does not have)
+            else:
+                relci = ("–" if fmt.is_missing(rlo) or fmt.is_missing(rhi)
+                         else fmt.ci("relative", 100 * rlo, 100 * rhi, lang))
+                relative = f"{fmt.number(100 * d['relative'], lang, 1)} % [{relci} %]"
             rows.append({
                 t("col.indicator", lang): label(k, lang),
                 t("col.reference", lang): fmt.with_unit(k, fmt.value(k, c.reference.values(k).mean(), lang), lang),
                 t("col.scenario", lang): fmt.with_unit(k, fmt.value(k, r.values(k).mean(), lang), lang),
                 t("col.difference", lang): f"{_signed(k, d['mean'], lang)} {fmt.diff_unit(k, lang)}",
                 t("col.ci", lang): f"{_ci_signed(k, lo, hi, lang)} {fmt.diff_unit(k, lang)}",
-                t("col.relative", lang): f"{rel} [{relci} %]",
+                t("col.relative", lang): relative,
                 t("col.better", lang): "–" if d["share_better"] is None else f"{100 * d['share_better']:.0f} %",
             })
     return rows
@@ -133,7 +136,9 @@ def municipality_rows(c: Comparison, lang: str = "nb",
     rows = []
     for name, by in c.municipality_differences().items():
         for m, ind in by.items():
-            row = {t("col.scenario", lang): name, t("place", lang): m}
+            # the scenario's name only when there are several (one name on every row took a third of the width)
+            row = {t("col.scenario", lang): name} if len(c.others) > 1 else {}
+            row[t("place", lang)] = m
             for k in keys:
                 if k not in ind:
                     continue
