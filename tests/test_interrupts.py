@@ -68,7 +68,7 @@ def _command(command: str, tmp_path: Path) -> list[str]:
         other = tmp_path / "other.toml"
         other.write_text(f'extends = "{BASELINE.as_posix()}"\n[scenario]\nname = "Other"\n', encoding="utf-8")
         return ["compare", str(BASELINE), str(other), "-r", "40", "--no-report"]
-    return ["sweep", str(BASELINE), "--vary", "hospital.beds=300,365,420", "-r", "20"]
+    return ["sweep", str(BASELINE), "--vary", "hospital.Sykehuset i Vestfold.beds=300,365,420", "-r", "20"]
 
 
 @pytest.mark.parametrize(("command", "sig", "group", "executor", "code"), [
