@@ -56,7 +56,8 @@ from hjemtilhjem.model.engine import Simulation  # noqa: E402
 from hjemtilhjem.scenario.loader import load_scenario  # noqa: E402
 from hjemtilhjem.scenario.schema import Scenario  # noqa: E402
 
-VESTFOLD = ROOT / "scenarios/vestfold/baseline.toml"
+#: the scenario of the ratio benchmark (another scenario, e.g. an older baseline: HJEM_BENCH_SCENARIO=path)
+VESTFOLD = Path(os.environ.get("HJEM_BENCH_SCENARIO", ROOT / "scenarios/vestfold/baseline.toml"))
 NATIONAL = ROOT / "scenarios/norway/national.toml"
 PARTS = ("ratio", "scale", "national", "parallel")
 REFERENCE_DAYS = 1825.0
