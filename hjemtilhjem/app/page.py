@@ -298,7 +298,8 @@ def _build_tab(lang: str, community: Community, baseline: Path, base: LoadedScen
         c1, c2 = st.columns([1, 2])
         service = c1.selectbox(t("pool_service", lang), SERVICES, format_func=lambda v: t(f"service.{v}", lang),
                                key="pool_service")
-        c2.multiselect(t("pool_members", lang), municipalities, key="pool_members")
+        c2.multiselect(t("pool_members", lang), municipalities, key="pool_members",
+                       placeholder=t("choose_members", lang))
         st.text_input(t("pool_name", lang), key="pool_name",
                       placeholder=t("pool_default_name", lang, service=t(f"service.{service}", lang)))
         st.button(t("pool_add", lang), key="pool_add", on_click=_add_pool, args=(lang,))

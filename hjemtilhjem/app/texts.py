@@ -39,6 +39,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "pool_name": ("Navn på ordningen", "Name of the pool"),
     "pool_service": ("Tjeneste", "Service"),
     "pool_members": ("Kommuner", "Municipalities"),
+    "choose_members": ("Velg kommuner", "Choose municipalities"),
     "pool_add": ("Legg til felles ordning", "Add shared pool"),
     "pool_remove": ("Fjern felles ordninger", "Remove shared pools"),
     "pool_default_name": ("Felles {service}", "Shared {service}"),
