@@ -161,7 +161,7 @@ def test_vestfold_baseline_meets_every_target(tmp_path, capsys):
     rc = cli_main(["calibrate", str(BASELINE), "-r", "8", "-q", "--json", str(out_json)])
     text = capsys.readouterr().out
     assert rc == 0, text
-    assert "all 9 required targets met" in text
+    assert "all 11 required targets met" in text
 
 
 @pytest.mark.slow

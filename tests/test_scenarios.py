@@ -190,8 +190,8 @@ def test_sogn_og_fjordane_shares_kad_units():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="rebuilt for issue 15 (Jevnaker, former Sande, sites, national ratios, derived long-term "
-                          "requests); recalibration pending", strict=False)
+@pytest.mark.xfail(reason="not calibrated: overliggedøgn per delayed stay 4.4-6.0 against 2.9-4.0, from the smallest "
+                          "municipalities' few short-term places (the file's header)", strict=False)
 def test_vestre_viken_meets_its_national_targets(capsys):
     from hjemtilhjem.cli import main as cli_main
 
