@@ -14,18 +14,16 @@ Finished jobs are cached by the scenarios' hashes, seed, replications and parame
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..experiment.compare import Comparison
 from ..experiment.results import RunResults
-from ..experiment.runner import ReplicationOutput, WorkUnit, _worker_init, run_unit
+from ..experiment.runner import ReplicationOutput, WorkUnit, pool_map, run_unit
 from ..model.errors import UnstableScenario
 from ..scenario.loader import LoadedScenario, ScenarioError
 
@@ -127,19 +125,8 @@ class Job:
 
     def _pool(self, units: list[tuple[int, WorkUnit]], jobs: int, runner: Runner) -> None:
         # The pool is made and fed from this thread, which lives until the units are done: workers end with
-        # it (runner._worker_init), also when the app's process is killed.
-        pool = ProcessPoolExecutor(max_workers=min(jobs, len(units)), initializer=_worker_init,
-                                   initargs=(os.getpid(),))
-        try:
-            futures = {pool.submit(runner, u): i for i, u in units}
-            for fut in as_completed(futures):
-                self._got(futures[fut], fut.result())
-        except BaseException:
-            for proc in list((getattr(pool, "_processes", None) or {}).values()):
-                proc.terminate()
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown(wait=True)
+        # it (runner.pool_map), also when the app's process is killed.
+        pool_map(runner, [u for _, u in units], jobs, lambda k, out: self._got(units[k][0], out))
 
     def _got(self, i: int, out: ReplicationOutput) -> None:
         self._outputs[i][out.replication] = out

@@ -217,23 +217,31 @@ class ProcessExecutor:
         if self.jobs == 1 or len(units) <= 1:
             return SerialExecutor().map(fn, units, progress, on_result)
         results: list[Any] = [None] * len(units)
-        pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(units)), initializer=_worker_init,
-                                   initargs=(os.getpid(),))
-        try:
-            futures = {pool.submit(fn, u): i for i, u in enumerate(units)}
-            for fut in as_completed(futures):
-                i = futures[fut]
-                results[i] = fut.result()
-                _done(i, results[i], progress, on_result)
-        except BaseException:
-            # Stop the workers now rather than after their current replication, and drop the queued ones
-            # (results are discarded): also when the interrupt came while the work was being submitted.
-            for proc in list((getattr(pool, "_processes", None) or {}).values()):
-                proc.terminate()
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown(wait=True)
+
+        def got(i: int, result: Any) -> None:
+            results[i] = result
+            _done(i, result, progress, on_result)
+
+        pool_map(fn, units, self.jobs, got)
         return results
+
+
+def pool_map(fn: Callable[[Any], Any], units: Sequence[Any], jobs: int, got: OnResult) -> None:
+    """``fn`` of each unit in a pool of at most ``jobs`` worker processes (which end with this process);
+    ``got(index, result)`` in this thread as each finishes. An exception, or an interrupt, stops the workers at once."""
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(units)), initializer=_worker_init, initargs=(os.getpid(),))
+    try:
+        futures = {pool.submit(fn, u): i for i, u in enumerate(units)}
+        for fut in as_completed(futures):
+            got(futures[fut], fut.result())
+    except BaseException:
+        # Stop the workers now rather than after their current replication, and drop the queued ones
+        # (results are discarded): also when the interrupt came while the work was being submitted.
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            proc.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 class DaskExecutor:
