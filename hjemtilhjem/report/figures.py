@@ -12,7 +12,7 @@ import io
 import math
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -380,14 +380,20 @@ def make_figures(data: ReportData, lang: str = "nb", folder: Path | None = None)
 
     Files are ``figures/<name>.png|svg`` in nb and ``figures/<name>.<lang>.png|svg`` otherwise.
     """
+    return draw_figures(_BUILDERS, data, lang, folder or data.folder)
+
+
+def draw_figures(builders: Sequence[tuple[str, Callable[[Any, str], tuple[Figure, str, str] | None]]], data: Any,
+                 lang: str, folder: Path) -> list[ReportFigure]:
+    """Each ``(name, build)`` of ``builders`` whose ``build(data, lang)`` makes a figure, in the report's style,
+    saved as PNG and SVG under ``folder/figures``; in order."""
     out = []
     with plt.rc_context(_RC):  # type: ignore[arg-type]
-        for name, build in _BUILDERS:
+        for name, build in builders:
             made = build(data, lang)
             if made is None:
                 continue
             fig, title, caption = made
             f = ReportFigure(name=name, title=title, caption=caption, svg="", lang=lang)
-            svg = _save(fig, folder or data.folder, f.stem, name, title)
-            out.append(dataclasses.replace(f, svg=svg))
+            out.append(dataclasses.replace(f, svg=_save(fig, folder, f.stem, name, title)))
     return out

@@ -3,7 +3,6 @@ the varied values, with 95% CIs."""
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from typing import Any
 
@@ -17,7 +16,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from ..outcomes.labels import label  # noqa: E402
-from .figures import _RC, ReportFigure, _save  # noqa: E402
+from .figures import ReportFigure, draw_figures  # noqa: E402
 from .numbers import diff_unit, number, scaled, value_unit  # noqa: E402
 from .plotting import _color, _finite, _num_formatter  # noqa: E402
 from .sweep_data import MUNICIPALITY_KEY, SWEEP_KEYS, SweepData, key_label  # noqa: E402
@@ -250,13 +249,4 @@ _BUILDERS = (("sweep_indicators", _indicators_figure), ("sweep_municipalities", 
 
 
 def sweep_figures(data: SweepData, lang: str = "nb") -> list[ReportFigure]:
-    out = []
-    with plt.rc_context(_RC):  # type: ignore[arg-type]
-        for name, build in _BUILDERS:
-            made = build(data, lang)
-            if made is None:
-                continue
-            fig, title, caption = made
-            f = ReportFigure(name=name, title=title, caption=caption, svg="", lang=lang)
-            out.append(dataclasses.replace(f, svg=_save(fig, data.folder, f.stem, name, title)))
-    return out
+    return draw_figures(_BUILDERS, data, lang, data.folder)
