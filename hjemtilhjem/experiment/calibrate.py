@@ -217,14 +217,16 @@ class TargetResult:
                 "met": self.met, "required": t.required, "source": t.source, "year": t.year}
 
 
+def _target_result(t: Target, values: np.ndarray) -> TargetResult:
+    """Target ``t`` against the mean of per-replication ``values`` (95% CI, Student t)."""
+    s = stat_summary(values)
+    lo, hi = s["ci95"]  # type: ignore[misc]
+    return TargetResult(t, float(s["mean"]), (float(lo), float(hi)), int(s["n"]))  # type: ignore[arg-type]
+
+
 def evaluate(results: RunResults, targets: TargetSet) -> list[TargetResult]:
     """Each target against the replications' mean (95% CI, Student t)."""
-    out = []
-    for t in targets.target:
-        s = stat_summary(results.values(t.indicator))
-        lo, hi = s["ci95"]  # type: ignore[misc]
-        out.append(TargetResult(t, float(s["mean"]), (float(lo), float(hi)), int(s["n"])))  # type: ignore[arg-type]
-    return out
+    return [_target_result(t, results.values(t.indicator)) for t in targets.target]
 
 
 def evaluate_by_year(results: RunResults, targets: TargetSet) -> dict[str, list[TargetResult]]:
@@ -232,14 +234,8 @@ def evaluate_by_year(results: RunResults, targets: TargetSet) -> dict[str, list[
     calibration that holds in year 1 only shows: ``{"1": [...], "2": [...]}``."""
     outs = results.outputs
     years = sorted(outs[0].by_year, key=int) if outs else []
-    out: dict[str, list[TargetResult]] = {}
-    for y in years:
-        out[y] = []
-        for t in targets.target:
-            s = stat_summary(np.array([o.by_year[y].get(t.indicator, np.nan) for o in outs], dtype=float))
-            lo, hi = s["ci95"]  # type: ignore[misc]
-            out[y].append(TargetResult(t, float(s["mean"]), (float(lo), float(hi)), int(s["n"])))  # type: ignore[arg-type]
-    return out
+    return {y: [_target_result(t, np.array([o.by_year[y].get(t.indicator, np.nan) for o in outs], dtype=float))
+                for t in targets.target] for y in years}
 
 
 def format_years(by_year: dict[str, list[TargetResult]]) -> str:
