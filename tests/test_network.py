@@ -116,6 +116,32 @@ def test_an_interim_place_that_frees_later_takes_the_patient_out_of_hospital(mon
                    (18.0, "service_end", "long_term")]
 
 
+def test_an_interim_place_goes_only_to_its_own_municipality_s_patients(monkeypatch) -> None:
+    """A long-term place shared by Testby and Nabo, short-term places of their own: C from Nabo waits in hospital
+    (Nabo's short-term place is taken); Testby's short-term place that frees at 8.5 is not Nabo's interim place, so
+    C leaves hospital only when the long-term place frees at 13."""
+    import copy
+
+    d = theory_dict(lam_per_day=0.0, los={"dist": "fixed", "value": 2.0}, discharge_to={"long_term": 1.0},
+                    horizon_days=20.0, warmup_days=0.0)
+    d["services"]["long_term"].update(stay_days={"dist": "fixed", "value": 5.0}, interim="short_term")
+    d["municipality"][0].update(long_term_beds=1, short_term_beds=1)
+    nabo = copy.deepcopy(d["municipality"][0])
+    nabo.update(name="Nabo", long_term_beds=0)
+    d["municipality"].append(nabo)
+    d["pool"] = [{"name": "Langtid felles", "service": "long_term", "members": ["Testby", "Nabo"]}]
+    patients = [{"time": 1.0, "dest": Place.LONG_TERM, "stay": 10.0},
+                {"time": 1.5, "dest": Place.SHORT_TERM, "stay": 5.0},
+                {"time": 1.5, "muni": 1, "dest": Place.SHORT_TERM, "stay": 20.0},
+                {"time": 2.0, "muni": 1, "dest": Place.LONG_TERM}]
+    monkeypatch.setattr(engine.Simulation, "_generate_arrivals", lambda self: _arrivals(patients))
+    log = engine.simulate(Scenario.model_validate(d), 0).log
+    mine = log.person == 3
+    leave = [(round(float(t), 6), PLACE[int(x)]) for t, k, x in
+             zip(log.time[mine], log.kind[mine], log.extra[mine], strict=True) if k == Kind.HOSP_LEAVE]
+    assert leave == [(13.0, "long_term")]
+
+
 def test_home_care_in_hours_is_an_mmc_queue_with_hours_over_need_servers() -> None:
     """Home care of 30 hours a week, each client needing 2.5: 12 clients at once, an M/M/12 queue (fixed LOS
     keeps arrivals Poisson); the wait of the ready patients matches Erlang C within a 95% CI."""

@@ -236,10 +236,12 @@ class Places:
 
     def _offer_interim(self, pool: int) -> None:
         """A free place of ``pool`` with nobody waiting for it: to the first patient waiting in hospital for a
-        destination that uses ``pool`` as its interim place (and not in an interim place already)."""
+        destination that uses ``pool`` as its interim place (and not in an interim place already). A destination
+        shared by several municipalities holds patients whose own interim pool may be another one."""
         for dest in self.interim_for[pool]:
+            si = self.interim[self.pool_service[dest]]
             for _, rec in self.queue_h[dest]:
-                if rec[EID] not in self._in_interim:
+                if rec[EID] not in self._in_interim and self.pool_of[rec[MUNI]][si] == pool:
                     self._try_interim(pool, rec)
                     if self.used[pool] >= self.cap[pool]:
                         return
