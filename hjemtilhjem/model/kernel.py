@@ -83,8 +83,13 @@ class Kernel:
     _stay_end: Callable[[int], None]
 
     def _init_calendar(self, per_day: int) -> None:
+        # a power of two, so that ``slot / per_day`` and ``t * per_day`` are exact: "t is before the end of
+        # slot k" is then ``t < (k + 1) / per_day``, a float comparison, exactly when ``int(t * per_day) <= k``
+        assert per_day >= 1 and per_day & (per_day - 1) == 0, "slots per day must be a power of two"
         self._slots_per_day = per_day
-        self._slot = -1  # the slot whose events are in SimPy's heap
+        self._queue = self.env._queue  # type: ignore[attr-defined]
+        self._eid = self.env._eid  # type: ignore[attr-defined]
+        self._set_slot(-1)  # the slot whose events are in SimPy's heap
         self._buckets: list[tuple[array[float], array[int], list[Any], list[Any]] | None] = \
             [None] * (int(self.until * per_day) + 1)
         # Ends of municipal stays (months to years ahead, most of the pending entries) wait as three plain
@@ -93,63 +98,72 @@ class Kernel:
         # columns' ends, where the next stay is appended, then fit in the CPU cache at any population.
         self._stay_buckets: list[tuple[array[float], array[int], array[int]] | None] = [None] * len(self._buckets)
 
+    def _set_slot(self, slot: int) -> None:
+        """Make ``slot`` the current slot, and keep the two times that decide where a new entry goes (compared
+        per entry instead of computing its slot): before ``_heap_until`` (the end of the slot, or of the run)
+        an entry goes straight into SimPy's heap; a stay end before ``_day_until`` (the end of the slot's day,
+        or of the run) too, since stay ends wait per day."""
+        per_day = self._slots_per_day
+        self._slot = slot
+        self._heap_until = min((slot + 1) / per_day, self.until)
+        self._day_until = min(float(slot // per_day + 1), self.until)
+
     def _at(self, delay: float, fn: Callable[[Any], None], payload: Any) -> None:
         """Call ``fn(payload)`` after ``delay`` days."""
-        env = self.env
-        t = env._now + delay
-        eid = next(env._eid)  # type: ignore[attr-defined]
-        if t < self.until:
+        t = self.env._now + delay
+        eid = next(self._eid)  # every entry takes an id, as a Timeout would, even one after the run's end
+        if t < self._heap_until:  # in the current slot: same as ``int(t * per_day) <= slot`` (and before until)
+            heappush(self._queue, (t, NORMAL, eid, fn, payload))
+        elif t < self.until:
             b = int(t * self._slots_per_day)
-            if b <= self._slot:
-                heappush(env._queue, (t, NORMAL, eid, fn, payload))  # type: ignore[arg-type,misc]
-            else:
-                cols = self._buckets[b]
-                if cols is None:
-                    cols = self._buckets[b] = (array("d"), array("q"), [], [])
-                cols[0].append(t)
-                cols[1].append(eid)
-                cols[2].append(fn)
-                cols[3].append(payload)
+            cols = self._buckets[b]
+            if cols is None:
+                cols = self._buckets[b] = (array("d"), array("q"), [], [])
+            cols[0].append(t)
+            cols[1].append(eid)
+            cols[2].append(fn)
+            cols[3].append(payload)
 
     def _at_stay_end(self, delay: float, code: int) -> None:
         """``_at(delay, self._stay_end, code)``, kept in the day's columns until the day starts."""
-        env = self.env
-        t = env._now + delay
-        eid = next(env._eid)  # type: ignore[attr-defined]
-        if t < self.until:
+        t = self.env._now + delay
+        eid = next(self._eid)
+        if t < self._day_until:  # the day of the current slot: same as ``int(t) * per_day <= slot``
+            heappush(self._queue, (t, NORMAL, eid, self._stay_end, code))
+        elif t < self.until:
             b = int(t) * self._slots_per_day  # the first slot of the day
-            if b <= self._slot:
-                heappush(env._queue, (t, NORMAL, eid, self._stay_end, code))  # type: ignore[arg-type,misc]
-            else:
-                cols = self._stay_buckets[b]
-                if cols is None:
-                    cols = self._stay_buckets[b] = (array("d"), array("q"), array("q"))
-                cols[0].append(t)
-                cols[1].append(eid)
-                cols[2].append(code)
+            cols = self._stay_buckets[b]
+            if cols is None:
+                cols = self._stay_buckets[b] = (array("d"), array("q"), array("q"))
+            cols[0].append(t)
+            cols[1].append(eid)
+            cols[2].append(code)
 
     def _run_calendar(self) -> None:
         """SimPy's ``Environment.run(until)`` for our entries; native SimPy events still work."""
         env, until, per_day = self.env, self.until, self._slots_per_day
-        queue, buckets, stay_buckets = env._queue, self._buckets, self._stay_buckets  # type: ignore[attr-defined]
+        queue, buckets, stay_buckets = self._queue, self._buckets, self._stay_buckets
         seal = self.log.seal
         n_slots = len(buckets)
         slot = self._slot
         while True:
-            if queue:
-                item = queue[0]
+            # the entries of this slot, in SimPy's order. Popped before looking: (time, priority, id) is unique,
+            # so pushing back the first entry of a later slot leaves the order of the heap's entries unchanged.
+            limit = self._heap_until
+            while queue:
+                item = heappop(queue)
                 t = item[0]
-                if int(t * per_day) <= slot:
-                    if t >= until:
-                        break
-                    heappop(queue)
-                    env._now = t
-                    if len(item) == 5:
-                        item[3](item[4])  # type: ignore[misc]
-                    else:  # an ordinary SimPy event (process, timeout...): let SimPy step it
-                        heappush(queue, item)
-                        env.step()
-                    continue
+                if t >= limit:
+                    heappush(queue, item)
+                    break
+                env._now = t
+                if len(item) == 5:
+                    item[3](item[4])  # type: ignore[misc]
+                else:  # an ordinary SimPy event (process, timeout...): let SimPy step it
+                    heappush(queue, item)
+                    env.step()
+            if queue and int(queue[0][0] * per_day) <= slot:  # the next entry is in this slot, at or after until
+                break
             # every event of this slot is done: move to the next slot that has any
             nxt = slot + 1
             while nxt < n_slots and buckets[nxt] is None and stay_buckets[nxt] is None:
@@ -158,7 +172,8 @@ class Kernel:
                 nxt = min(nxt, int(queue[0][0] * per_day))
             elif nxt >= n_slots:
                 break
-            slot = self._slot = nxt
+            slot = nxt
+            self._set_slot(nxt)
             seal()
             if nxt < n_slots:
                 if (entries := buckets[nxt]) is not None:
