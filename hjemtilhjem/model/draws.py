@@ -38,6 +38,8 @@ EID, STAY, HOURS, LOS, DIE, DEST, UOUT, OFRAC, KADLOS, KADTX, EP, MUNI, GRP, BAN
 Rec = tuple[Any, ...]
 
 _DEST_CODE = {name: Place.BY_NAME[name] for name in DESTINATIONS}
+#: readmission records drawn at a time: the first block, and the most (see :meth:`Episodes.next_record`)
+FIRST_BLOCK, MAX_BLOCK = 64, 1024
 _ATTRS = ("los", "death", "death_time", "destination", "outcome", "outcome_time", "stay", "kad_los",
           "kad_transfer")
 
@@ -102,6 +104,7 @@ class Episodes:
         self.dest_cum = np.cumsum(list(grp.discharge_to.values()))
         self.dest_cum[-1] = 1.0 + 1e-9
         self.buffer: list[tuple[Any, ...]] = []
+        self.block = FIRST_BLOCK  # records in the next block of readmission draws
         table = sim.effects
         self.mg = m * sim.n_groups + g
         self.partial = table.partial[self.mg]
@@ -183,17 +186,24 @@ class Episodes:
         return out
 
     def next_record(self, pid: int, episode: int, band: int, hospital: int) -> Rec:
-        """One episode record for a readmission to ``hospital`` (drawn in blocks of 64)."""
+        """One episode record for a readmission to ``hospital``.
+
+        Drawn in blocks that start at :data:`FIRST_BLOCK` records and double up to :data:`MAX_BLOCK`: each
+        attribute has its own stream and every draw is elementwise, so the records are the same whatever the
+        block sizes; a municipality x group with many readmissions pays numpy's per-call cost less often, one
+        with few keeps a small block."""
         sim = self.sim
         if not self.buffer:
-            d = self.draw(64)
+            n = self.block
+            self.block = min(2 * n, MAX_BLOCK)
+            d = self.draw(n)
             cols: dict[str, Any] = attribute_columns(d, sim.outcome_bound[self.mg])
             if self.partial:
-                cols["reach"] = list(zip(*(r.random(64).tolist() if r is not None else [0.0] * 64
+                cols["reach"] = list(zip(*(r.random(n).tolist() if r is not None else [0.0] * n
                                            for r in self.reach_rngs), strict=True))
             if self.adjusts:
                 cols.update(u_dest=d["u_dest"].tolist(), u_stay=d["u_stay"].tolist(),
-                            all_hours=d["hours"].tolist() if "hours" in d else [None] * 64)
+                            all_hours=d["hours"].tolist() if "hours" in d else [None] * n)
             self.buffer = list(zip(*cols.values(), strict=True))
             self.buffer.reverse()
         row = self.buffer.pop()

@@ -85,8 +85,11 @@ class Pathway:
         now = self.env._now
         self.census[rec[HOSP]] += 1
         self._ev(now, rec[EID], _HOSP_ADMIT + source)
-        e = self._effect(rec, now)
-        los = max(rec[LOS] * e.los_mult + e.los_delta, 0.01)
+        pieces = self.effects.entries[rec[FX]]  # self._effect(rec, now), inline: once per admission
+        e = pieces[0] if len(pieces) == 1 else effect_at(pieces, now)
+        los = rec[LOS] * e.los_mult + e.los_delta
+        if 0.01 > los:  # max(los, 0.01), without the call
+            los = 0.01
         if (dfrac := rec[DIE]) is not None:
             self._at(los * dfrac, self._die_in_hospital, rec)
         elif self.ready_window is None:

@@ -215,11 +215,16 @@ class Places:
 
     def _serve(self, pool: int) -> None:
         """Give free places to the queues in order (hospital first when the service gives it priority)."""
-        si = self.pool_service[pool]
+        used, cap = self.used, self.cap  # the lists themselves: _grant may change their items
         qh, qo = self.queue_h[pool], self.queue_o[pool]
+        if not (qh or qo):  # nobody waits (the common case when a place frees)
+            if used[pool] < cap[pool] and self.interim_for[pool]:
+                self._offer_interim(pool)
+            return
+        priority = self.priority[self.pool_service[pool]]
         hours = self.by_hours[pool]
-        while self.used[pool] < self.cap[pool]:
-            if qh and (self.priority[si] or not qo or qh[0][0] <= qo[0][0]):
+        while used[pool] < cap[pool]:
+            if qh and (priority or not qo or qh[0][0] <= qo[0][0]):
                 queue, hosp = qh, True
             elif qo:
                 queue, hosp = qo, False
@@ -228,10 +233,10 @@ class Places:
                     self._offer_interim(pool)
                 return
             need = queue[0][1][HOURS] if hours else 1
-            if self.used[pool] + need > self.cap[pool]:
+            if used[pool] + need > cap[pool]:
                 return
             rec = queue.popleft()[1]
-            self.used[pool] += need
+            used[pool] += need
             self._grant(pool, rec, hosp)
 
     def _offer_interim(self, pool: int) -> None:
@@ -267,7 +272,8 @@ class Places:
         return self.pool_service[code & self._pool_mask]
 
     def _stay_end(self, code: int) -> None:
-        if self._stay_running(code):
+        eid = code >> self._pool_bits
+        if eid >= len(self._ended) or not self._ended[eid]:  # self._stay_running(code), inline: once per stay
             self._end_stay(code, natural=True)
 
     def _end_stay(self, code: int, natural: bool) -> None:
@@ -281,7 +287,8 @@ class Places:
         self._ev(now, eid, _SERVICE_END + si)
         if natural and self.ends_in_death[si]:
             self._ev(now, eid, _DEATH + si)
-        self._release(pool, self._held.pop(eid) if self.by_hours[pool] else 1)
+        self.used[pool] -= self._held.pop(eid) if self.by_hours[pool] else 1  # self._release, inline
+        self._serve(pool)
 
     # ------------------------------------------------------------------------------------ background
     def _start_background(self) -> None:

@@ -25,6 +25,8 @@ model readmits nobody from long-term care).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from ..data import national_population
@@ -36,6 +38,14 @@ from .intervals import Intervals, overliggedogn
 __all__ = ["official", "overliggedogn"]  # overliggedogn: re-exported from .intervals
 
 _EIGHT_HOURS = 8.0 / 24.0
+
+
+@lru_cache(maxsize=16)
+def _standard_population(bands: tuple[str, ...]) -> tuple[float, ...] | None:
+    """:func:`~hjemtilhjem.data.national_population` of ``bands``, read from the shipped file once per process
+    (not once per replication)."""
+    standard = national_population(list(bands))
+    return None if standard is None else tuple(standard)
 
 
 def _share(num: float, den: float) -> float:
@@ -66,7 +76,7 @@ def official(log: LogArrays, ctx: Context, st: dict[str, Intervals],
     out["utskrivningsklare_pasienter_per_1000"] = _share(float(per_m.sum()), pop_m.sum() / 1000.0)
     n_b = len(ctx.bands)
     band_pop = ctx.population.sum(axis=0)
-    standard = national_population(list(ctx.bands))
+    standard = _standard_population(tuple(ctx.bands))
     if standard is None or (band_pop <= 0).any():
         out["utskrivningsklare_pasienter_per_1000_std"] = float("nan")
     else:
