@@ -85,8 +85,9 @@ class Arrivals:
                 mult = admission_mult[flat]
                 kad_add = kad_adds[flat]
                 keep = u_acc * bound < lam * season[t.astype(np.int64)] * mult
-                epi = Episodes(self, mi, gi, "").draw(n, flat)  # type: ignore[arg-type]
                 route = self._triage(u_route, kad_add, band, grp.kad_eligible)
+                # the kept candidates' attributes (durations only for them; a KAD stay only for those triaged to KAD)
+                epi = Episodes(self, mi, gi, "").draw(n, flat, keep, route[keep] == Route.KAD)  # type: ignore[arg-type]
                 if len(hospitals) == 1:
                     hosp = np.full(n, hospitals[0][0])
                 else:  # a split municipality: the patient's hospital by the catchment shares, kept for readmissions
@@ -95,9 +96,11 @@ class Arrivals:
                     pick = np.searchsorted(cum, u_hosp, side="right").clip(0, len(hospitals) - 1)
                     hosp = np.array([h for h, _ in hospitals])[pick]
                 add = {"time": t, "muni": np.full(n, mi), "group": np.full(n, gi), "band": band,
-                       "route": route, "hospital": hosp, "fx": fx, **epi}
+                       "route": route, "hospital": hosp, "fx": fx}
                 for k, v in add.items():
                     cols.setdefault(k, []).append(v[keep])
+                for k, v in epi.items():  # drawn for the kept candidates only
+                    cols.setdefault(k, []).append(v)
         if not cols:
             return {"time": np.zeros(0)}
         out = {k: np.concatenate(v) for k, v in cols.items()}

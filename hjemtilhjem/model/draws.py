@@ -114,24 +114,41 @@ class Episodes:
         self.adjusts = table.adjusts and any(
             p.shifts or p.hours_mult != 1.0 for fx in table.entries_of(self.mg) for p in table[fx])
 
-    def draw(self, n: int, flat: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    def draw(self, n: int, flat: np.ndarray | None = None, keep: np.ndarray | None = None,
+             kad: np.ndarray | bool = True) -> dict[str, np.ndarray]:
         """Attributes of ``n`` episodes; ``flat``: each one's Effect (index into ``sim.effects.flat``), when
-        effects may change destinations or home-care hours."""
+        effects may change destinations or home-care hours.
+
+        Every stream gives ``n`` uniforms, whatever is used of them. The durations (inverse CDFs, most of the cost)
+        are computed only where needed, elementwise, so each episode gets the same values as when all are computed:
+        ``keep`` (a mask of the ``n``) keeps only those episodes (every array returned is of the kept ones: thinned
+        arrivals); ``kad`` says whose KAD stay is needed: all (True), none (False: ``kad_los`` and ``kad_tx`` left
+        out, e.g. readmissions, which never go to KAD) or a mask of the kept episodes (others get 0.0)."""
         s, grp = self.sim.scenario, self.sim.scenario.group[self.g]
         u = {a: r.random(n) for a, r in self.rngs.items()}
+        if keep is not None:
+            u = {a: v[keep] for a, v in u.items()}
+            flat = None if flat is None else flat[keep]
+        m = len(u["destination"])
         dest = self.dest_codes[np.searchsorted(self.dest_cum, u["destination"], side="right")]
         if flat is not None and self.adjusts:
             dest = self._shift(dest, u["destination"], flat)
-        stay = np.zeros(n)
+        stay = np.zeros(m)
         for code in np.unique(dest):
             if code == Place.HOME:
                 continue
             mask = dest == code
             stay[mask] = durations(getattr(s.services, SERVICES[code]).stay_days, u["stay"][mask])
-        kad_tx = u["kad_transfer"] < s.triage.kad_transfer_to_hospital
-        kad_los = durations(s.services.kad.stay_days, u["kad_los"])
-        if s.triage.kad_transfer_days is not None:  # a transfer ends the KAD stay after its own time
-            kad_los = np.where(kad_tx, durations(s.triage.kad_transfer_days, u["kad_transfer_time"]), kad_los)
+        out = {}
+        if kad is not False:
+            kad_tx = u["kad_transfer"] < s.triage.kad_transfer_to_hospital
+            sel = slice(None) if kad is True else kad
+            kad_los = np.zeros(m)
+            kad_los[sel] = durations(s.services.kad.stay_days, u["kad_los"][sel])
+            if s.triage.kad_transfer_days is not None:  # a transfer ends the KAD stay after its own time
+                kad_los[sel] = np.where(kad_tx[sel], durations(s.triage.kad_transfer_days,
+                                                               u["kad_transfer_time"][sel]), kad_los[sel])
+            out = {"kad_los": kad_los, "kad_tx": kad_tx}
         out = {
             "los": durations(grp.los_days, u["los"]),
             "die": u["death"] < grp.death_in_hospital,
@@ -140,8 +157,7 @@ class Episodes:
             "uout": u["outcome"],
             "ofrac": u["outcome_time"],
             "stay": stay,
-            "kad_los": kad_los,
-            "kad_tx": kad_tx,
+            **out,
         }
         if "hours" in u:
             hours_per_client = s.services.home_care.hours_per_client
@@ -196,7 +212,7 @@ class Episodes:
         if not self.buffer:
             n = self.block
             self.block = min(2 * n, MAX_BLOCK)
-            d = self.draw(n)
+            d = self.draw(n, kad=False)  # a readmission goes to hospital
             cols: dict[str, Any] = attribute_columns(d, sim.outcome_bound[self.mg])
             if self.partial:
                 cols["reach"] = list(zip(*(r.random(n).tolist() if r is not None else [0.0] * n

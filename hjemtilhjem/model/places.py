@@ -325,10 +325,10 @@ class Places:
                     rng = stream(self.seed, self.replication, f"other:{sname}:{m.name}")
                     n = int(rate * self.until * 1.3) + 32
                     times = np.cumsum(rng.exponential(1.0 / rate, size=n))
-                    stays = durations(cfg.stay_days, rng.random(n))
                     keep = times < self.until
+                    stays = durations(cfg.stay_days, rng.random(n)[keep])  # (elementwise: for the kept ones only)
                     # the requests of the whole run, last first, as plain arrays (popped from the end)
-                    todo = (array("d", times[keep][::-1].tobytes()), array("d", stays[keep][::-1].tobytes()))
+                    todo = (array("d", times[keep][::-1].tobytes()), array("d", stays[::-1].tobytes()))
                     leaving = self._leaving_draws(sname, m.name, int(keep.sum()))
                     if todo[0]:
                         self._at(todo[0][-1], self._background_request, (pool, mi, todo, hours, leaving))
