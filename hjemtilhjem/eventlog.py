@@ -9,15 +9,21 @@ per event (:class:`LogArrays`).
 While the model runs, the columns that are constant for an episode (person, episode,
 municipality, group, band, hospital) are stored once per episode in a small table, and each event
 appends only three things: its time, the episode's row in that table and ``kind * 16 + extra``
-(13 bytes per event plus 11 per episode). The columns grow as ``array.array`` (cheap appends, no per-event
-Python objects kept) and are expanded into the 24-byte columns with numpy when the run ends.
+(13 bytes per event plus 11 per episode). The columns grow as ``array.array`` (no per-event Python objects
+kept) and are expanded into the 25-byte columns with numpy when the run ends.
+
+The newest events (fewer than :data:`PENDING_EVENTS`) wait in three Python lists and join the compact columns,
+converted by numpy, at the first :meth:`EventLog.seal` after there are that many: ``array.append`` parses its
+argument as a format string (``PyArg_Parse``) on every call, which made the three appends per event cost as
+much as the rest of the logging, while ``list.append`` only stores a reference (the time, row and code objects
+exist anyway).
 """
 
 from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 
@@ -109,6 +115,9 @@ _EVENT_COLUMNS = ("d", "i", "B")  # time, episode row, kind * 16 + extra
 #: each time (16 copies of every byte); a block of 32,768 events (425 KB) does that inside the CPU cache,
 #: while one array of the whole run (48 MB at 16 times Vestfold's population) did it from main memory.
 CHUNK_EVENTS = 1 << 15
+#: events kept in Python lists before they join the compact columns (at most this many plus one slot's):
+#: enough that numpy's cost per conversion is spread thin, few enough to stay in the CPU cache
+PENDING_EVENTS = 1 << 12
 
 
 def _new_block() -> tuple[array[float], array[int], array[int]]:
@@ -120,19 +129,22 @@ class EventLog:
 
     The model registers an episode once with :meth:`new_episode` and then logs each event with
     ``event(time, episode_id, kind * 16 + extra)`` (``kind`` and ``extra`` are both below 16), and calls
-    :meth:`seal` now and then (not per event): it starts a new block of columns when the current one
-    holds :data:`CHUNK_EVENTS` events. :meth:`append` takes a full record and is kept for hand-made logs
-    and tests.
+    :meth:`seal` now and then (not per event; once per calendar slot): it moves the waiting events into the
+    compact columns once there are :data:`PENDING_EVENTS` of them, and starts a new block of columns when the
+    current one holds :data:`CHUNK_EVENTS` events. :meth:`append` takes a full record and is kept for hand-made
+    logs and tests.
     """
 
-    __slots__ = ("_chunks", "_episodes", "event", "new_episode", "append", "seal")
+    __slots__ = ("_chunks", "_pending", "_episodes", "event", "new_episode", "append", "seal")
 
     def __init__(self) -> None:
         chunks = [_new_block()]
         self._chunks = chunks
+        # events since the last seal: time, episode row, code (lists: see the module docstring)
+        pending: tuple[list[float], list[int], list[int]] = ([], [], [])
+        self._pending = pending
         self._episodes = tuple(array(code) for _, code in _EPISODE_COLUMNS)
-        current = chunks[-1][0]
-        t, e, c = current.append, chunks[-1][1].append, chunks[-1][2].append
+        t, e, c = pending[0].append, pending[1].append, pending[2].append
         ep_cols = self._episodes
         pa, ea, ma, ga, ba, ha = (col.append for col in ep_cols)
         person_col = ep_cols[0]
@@ -143,11 +155,14 @@ class EventLog:
             c(code)
 
         def seal() -> None:
-            nonlocal t, e, c, current
-            if len(current) >= CHUNK_EVENTS:
+            if len(pending[0]) >= min(PENDING_EVENTS, CHUNK_EVENTS):
+                block: tuple[array[Any], ...] = chunks[-1]
+                waiting: tuple[list[Any], ...] = pending
+                for col, values, dtype in zip(block, waiting, _EVENT_COLUMNS, strict=True):
+                    col.frombytes(np.array(values, dtype=np.dtype(dtype)).tobytes())
+                    values.clear()
+            if len(chunks[-1][0]) >= CHUNK_EVENTS:
                 chunks.append(_new_block())
-                current = chunks[-1][0]
-                t, e, c = current.append, chunks[-1][1].append, chunks[-1][2].append
 
         def new_episode(person: int, episode: int, muni: int, group: int, band: int, hospital: int = 0) -> int:
             eid = len(person_col)
@@ -175,7 +190,7 @@ class EventLog:
         self.seal = seal
 
     def __len__(self) -> int:
-        return sum(len(chunk[0]) for chunk in self._chunks)
+        return sum(len(chunk[0]) for chunk in self._chunks) + len(self._pending[0])
 
     def person(self, eid: int) -> int:
         """The person of episode row ``eid``."""
@@ -188,8 +203,10 @@ class EventLog:
 
     @property
     def buffer_nbytes(self) -> int:
-        """Bytes held by the growing columns (used part, not the over-allocation)."""
+        """Bytes held by the growing columns (used part, not the over-allocation; the events waiting in lists
+        counted as they will be when they join the columns)."""
         return (sum(col.itemsize * len(col) for chunk in self._chunks for col in chunk)
+                + len(self._pending[0]) * self.running_bytes_per_event()  # as they will be when sealed
                 + sum(col.itemsize * len(col) for col in self._episodes))
 
     def new_episodes(self, person: np.ndarray, episode: np.ndarray, muni: np.ndarray, group: np.ndarray,
@@ -203,12 +220,16 @@ class EventLog:
         return first
 
     def _column(self, i: int) -> np.ndarray:
-        """Event column ``i`` of every block (a view when there is one block)."""
-        parts = [np.frombuffer(chunk[i], dtype=np.dtype(_EVENT_COLUMNS[i])) for chunk in self._chunks if chunk[i]]
+        """Event column ``i`` of every block and the events not yet sealed (a view when there is one block)."""
+        dtype = np.dtype(_EVENT_COLUMNS[i])
+        parts = [np.frombuffer(chunk[i], dtype=dtype) for chunk in self._chunks if chunk[i]]
+        if self._pending[i]:
+            parts.append(np.array(self._pending[i], dtype=dtype))
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def arrays(self) -> LogArrays:
-        """The log as :class:`LogArrays` (while the log has one block, ``time`` is a view of it)."""
+        """The log as :class:`LogArrays` (while the log has one block and nothing waits to join it, ``time`` is a
+        view of it)."""
         if len(self) == 0:
             return LogArrays(**{name: np.zeros(0, dtype=np.dtype(code)) for name, code in _COLUMNS})
         eid = self._column(1)

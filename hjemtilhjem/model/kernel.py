@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from heapq import heapify, heappop, heappush
 from itertools import repeat
 from typing import Any
@@ -87,8 +87,8 @@ class Kernel:
         # slot k" is then ``t < (k + 1) / per_day``, a float comparison, exactly when ``int(t * per_day) <= k``
         assert per_day >= 1 and per_day & (per_day - 1) == 0, "slots per day must be a power of two"
         self._slots_per_day = per_day
-        self._queue = self.env._queue  # type: ignore[attr-defined]
-        self._eid = self.env._eid  # type: ignore[attr-defined]
+        self._queue: list[Any] = self.env._queue  # type: ignore[attr-defined]
+        self._eid: Iterator[int] = self.env._eid  # type: ignore[attr-defined]
         self._set_slot(-1)  # the slot whose events are in SimPy's heap
         self._buckets: list[tuple[array[float], array[int], list[Any], list[Any]] | None] = \
             [None] * (int(self.until * per_day) + 1)
