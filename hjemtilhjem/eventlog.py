@@ -13,10 +13,10 @@ appends only three things: its time, the episode's row in that table and ``kind 
 kept) and are expanded into the 25-byte columns with numpy when the run ends.
 
 The newest events (fewer than :data:`PENDING_EVENTS`) wait in three Python lists and join the compact columns,
-converted by numpy, at the first :meth:`EventLog.seal` after there are that many: ``array.append`` parses its
-argument as a format string (``PyArg_Parse``) on every call, which made the three appends per event cost as
-much as the rest of the logging, while ``list.append`` only stores a reference (the time, row and code objects
-exist anyway).
+converted by numpy, at the first :meth:`EventLog.seal` after there are that many (episodes registered one at a
+time likewise): ``array.append`` parses its argument as a format string (``PyArg_Parse``) on every call, which
+made the three appends per event cost as much as the rest of the logging, while ``list.append`` only stores a
+reference (the time, row and code objects exist anyway).
 """
 
 from __future__ import annotations
@@ -135,7 +135,8 @@ class EventLog:
     logs and tests.
     """
 
-    __slots__ = ("_chunks", "_pending", "_episodes", "event", "new_episode", "append", "seal")
+    __slots__ = ("_chunks", "_pending", "_episodes", "_pending_episodes", "_join_episodes", "event", "new_episode",
+                 "append", "seal")
 
     def __init__(self) -> None:
         chunks = [_new_block()]
@@ -144,17 +145,27 @@ class EventLog:
         pending: tuple[list[float], list[int], list[int]] = ([], [], [])
         self._pending = pending
         self._episodes = tuple(array(code) for _, code in _EPISODE_COLUMNS)
+        # episodes registered one at a time since they last joined the table: lists as the events
+        ep_waiting: tuple[list[int], ...] = tuple([] for _ in _EPISODE_COLUMNS)
+        self._pending_episodes = ep_waiting
         t, e, c = pending[0].append, pending[1].append, pending[2].append
         ep_cols = self._episodes
-        pa, ea, ma, ga, ba, ha = (col.append for col in ep_cols)
-        person_col = ep_cols[0]
+        pa, ea, ma, ga, ba, ha = (col.append for col in ep_waiting)
+        person_col, person_waiting = ep_cols[0], ep_waiting[0]
 
         def event(time: float, eid: int, code: int) -> None:
             t(time)
             e(eid)
             c(code)
 
+        def join_episodes() -> None:
+            for col, values, (_, code) in zip(ep_cols, ep_waiting, _EPISODE_COLUMNS, strict=True):
+                col.frombytes(np.array(values, dtype=np.dtype(code)).tobytes())
+                values.clear()
+
         def seal() -> None:
+            if len(person_waiting) >= PENDING_EVENTS:
+                join_episodes()
             if len(pending[0]) >= min(PENDING_EVENTS, CHUNK_EVENTS):
                 block: tuple[array[Any], ...] = chunks[-1]
                 waiting: tuple[list[Any], ...] = pending
@@ -165,7 +176,7 @@ class EventLog:
                 chunks.append(_new_block())
 
         def new_episode(person: int, episode: int, muni: int, group: int, band: int, hospital: int = 0) -> int:
-            eid = len(person_col)
+            eid = len(person_col) + len(person_waiting)
             pa(person)
             ea(episode)
             ma(muni)
@@ -186,6 +197,7 @@ class EventLog:
 
         self.event = event
         self.new_episode = new_episode
+        self._join_episodes = join_episodes
         self.append = append
         self.seal = seal
 
@@ -194,24 +206,27 @@ class EventLog:
 
     def person(self, eid: int) -> int:
         """The person of episode row ``eid``."""
-        return self._episodes[0][eid]
+        joined = self._episodes[0]
+        return joined[eid] if eid < len(joined) else self._pending_episodes[0][eid - len(joined)]
 
     @property
     def episodes(self) -> int:
         """Number of episode rows registered."""
-        return len(self._episodes[0])
+        return len(self._episodes[0]) + len(self._pending_episodes[0])
 
     @property
     def buffer_nbytes(self) -> int:
-        """Bytes held by the growing columns (used part, not the over-allocation; the events waiting in lists
-        counted as they will be when they join the columns)."""
+        """Bytes held by the growing columns (used part, not the over-allocation; the events and episodes waiting
+        in lists counted as they will be when they join the columns)."""
         return (sum(col.itemsize * len(col) for chunk in self._chunks for col in chunk)
                 + len(self._pending[0]) * self.running_bytes_per_event()  # as they will be when sealed
-                + sum(col.itemsize * len(col) for col in self._episodes))
+                + sum(col.itemsize * len(col) for col in self._episodes)
+                + len(self._pending_episodes[0]) * running_bytes_per_episode)
 
     def new_episodes(self, person: np.ndarray, episode: np.ndarray, muni: np.ndarray, group: np.ndarray,
                      band: np.ndarray, hospital: np.ndarray | None = None) -> int:
         """Register many episodes at once; returns the id of the first (the rest follow in order)."""
+        self._join_episodes()  # in order: rows are positions
         first = self.episodes
         values_by_column = (person, episode, muni, group, band,
                             np.zeros(len(person), dtype=np.int8) if hospital is None else hospital)
@@ -232,6 +247,7 @@ class EventLog:
         view of it)."""
         if len(self) == 0:
             return LogArrays(**{name: np.zeros(0, dtype=np.dtype(code)) for name, code in _COLUMNS})
+        self._join_episodes()
         eid = self._column(1)
         code = self._column(2)
         cols: dict[str, np.ndarray] = {"time": self._column(0)}

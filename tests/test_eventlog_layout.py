@@ -92,3 +92,31 @@ def test_blocks_give_the_same_log_as_one_column(monkeypatch) -> None:
     a, b = blocked.arrays(), whole.arrays()
     for name in NAMES + ("row",):
         assert np.array_equal(getattr(a, name), getattr(b, name)), name
+
+
+def test_episodes_and_events_waiting_in_lists_keep_their_rows(monkeypatch) -> None:
+    # events and single episodes wait in lists until a seal joins them to the columns (PENDING_EVENTS); bulk
+    # registration and person() must see the waiting ones in order
+    import hjemtilhjem.eventlog as el
+
+    monkeypatch.setattr(el, "PENDING_EVENTS", 3)
+    log = EventLog()
+    persons = []
+    for i in range(20):
+        if i % 7 == 3:
+            first = log.new_episodes(np.array([100 + i, 200 + i]), np.array([1, 1]), np.array([2, 2]),
+                                     np.array([1, 1]), np.array([0, 0]), np.array([0, 0]))
+            assert first == len(persons)
+            persons += [100 + i, 200 + i]
+        eid = log.new_episode(-i, 1, 3, BACKGROUND_GROUP, 0, -1)
+        assert eid == len(persons)
+        persons.append(-i)
+        log.event(float(i), eid, Kind.SERVICE_START * 16 + Place.LONG_TERM)
+        if i % 2:
+            log.seal()
+        assert log.episodes == len(persons)
+        assert [log.person(e) for e in range(len(persons))] == persons
+    arrays = log.arrays()
+    assert arrays.person.tolist() == [p for p in persons if p <= 0]
+    assert arrays.time.tolist() == [float(i) for i in range(20)]
+    assert log.buffer_nbytes == 20 * EventLog.running_bytes_per_event() + len(persons) * el.running_bytes_per_episode
