@@ -154,10 +154,17 @@ def _occupancy(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
                             alpha=0.18, linewidth=0, step="post",
                             label=text("report.band95", lang) if i == 0 and not data.is_comparison else None)
         name = text("report.occupied_beds", lang) + (f" – {s.name}" if data.is_comparison else "")
-        ax.step(d, s.daily["hospital_occupancy"], where="post", color=c, linewidth=1.3, label=name)
+        # the reference on top: a scenario that changes nothing in the hospital would hide it
+        ax.step(d, s.daily["hospital_occupancy"], where="post", color=c, linewidth=1.3, label=name,
+                zorder=3 if i == 0 else 2)
     if "staffed_beds" in ref.daily:
         ax.step(days, ref.daily["staffed_beds"], where="post", color="black", linestyle="--", linewidth=1.2,
-                label=text("report.staffed_beds", lang))
+                label=text("report.staffed_beds", lang), zorder=4)
+        for i, s in enumerate(with_daily[1:], start=1):  # a scenario with its own beds (a summer closure) shows them
+            if s.daily.get("staffed_beds") is not None and list(s.daily["staffed_beds"]) != list(
+                    ref.daily["staffed_beds"]):
+                ax.step(_dates(s.dates), s.daily["staffed_beds"], where="post", color=_color(i), linestyle="--",
+                        linewidth=1.2, label=f"{text('report.staffed_beds', lang)} – {s.name}", zorder=4)
     ax.set_title(title, loc="left")
     ax.set_ylabel(text("report.beds_axis", lang))
     ax.set_xlabel(text("report.date", lang))
@@ -326,18 +333,20 @@ def _readmission(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
     if not with_curve:
         return None
     fig, ax = plt.subplots(figsize=(9.0, 4.2), layout="constrained")
-    styles = ("-", "--", ":", "-.")
-    groups = [*with_curve[0].groups, "all"]
+    # one scenario: a curve per patient group; several: one curve (all patients) per scenario in its own colour, as
+    # in every other figure (line styles per scenario ran out after four and made scenarios look alike)
+    several = len(with_curve) > 1
+    groups = ["all"] if several else [*with_curve[0].groups, "all"]
     days = list(range(31))
     for si, s in enumerate(with_curve):
         for gi, g in enumerate(groups):
             ys = [s.flows.get(f"readmitted_by_day.{g}.{d}") for d in days]
             if any(v is None for v in ys):
                 continue
-            c = "black" if g == "all" else _color(gi)
-            name = text(f"group.{g}", lang) + (f" – {s.name}" if len(with_curve) > 1 else "")
-            ax.plot(days, [100 * float(v or 0.0) for v in ys], color=c, linestyle=styles[si % len(styles)],
-                    linewidth=2.2 if g == "all" else 1.5, label=name)
+            c = _color(si) if several else ("black" if g == "all" else _color(gi))
+            name = s.name if several else text(f"group.{g}", lang)
+            ax.plot(days, [100 * float(v or 0.0) for v in ys], color=c, linewidth=2.2 if g == "all" else 1.5,
+                    label=name, zorder=3 if si == 0 else 2)
     ax.set_xlim(0, 30)
     ax.set_ylim(bottom=0)
     ax.set_xticks(range(0, 31, 5))
@@ -348,7 +357,7 @@ def _readmission(data: ReportData, lang: str) -> tuple[Figure, str, str] | None:
     ax.set_title(title, loc="left")
     # outside the axes: the curves fill the plot and a legend inside would hide some of them
     fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", fontsize=8.5,
-               ncol=min(len(groups), 4) if len(with_curve) > 1 else len(groups))
+               ncol=min(len(with_curve), 4) if several else len(groups))
     r = data.reference.indicators.get("readmission_30d", {})
     if lang == "nb":
         cap = ("Kumulativ andel av utskrevne pasienter (i live, ikke til langtidsplass) som er lagt inn igjen "
