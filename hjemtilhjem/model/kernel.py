@@ -7,10 +7,10 @@ calendar. This relies on how SimPy 4 keeps its queue (``Environment._queue``: a 
 ``(time, priority, id, event)``; ``_eid``: a counter; ``_now``). The layout is checked when this module is
 imported, so an incompatible SimPy fails at once with a clear message instead of giving wrong results.
 
-Entries beyond the current time slot wait in columns, one set per slot ("buckets"), and join SimPy's heap
-when the clock reaches their slot: the heap then holds one slot's events instead of every pending stay
-(tens of thousands of long-term and home-care stays at national scale), and its cost per event does not
-grow with the population. A waiting entry is a time and an id in plain arrays plus a callback and its
+Entries beyond the current time slot wait in columns, one set per slot ("buckets"), and are sorted (by numpy)
+when the clock reaches their slot, then taken in order alongside SimPy's heap: the heap holds only what is
+scheduled during a slot for that slot, instead of every pending stay (tens of thousands of long-term and
+home-care stays at national scale), and the cost per event does not grow with the population. A waiting entry is a time and an id in plain arrays plus a callback and its
 payload, not a tuple with a float and an int of its own: at 16 times Vestfold's population those three
 objects per entry, made days before and touched again when the slot came, were out of the CPU's caches.
 Entries at or after the end of the run are never processed and are not kept.
@@ -21,10 +21,11 @@ from __future__ import annotations
 import itertools
 from array import array
 from collections.abc import Callable, Iterator
-from heapq import heapify, heappop, heappush
+from heapq import heappop, heappush
 from itertools import repeat
 from typing import Any
 
+import numpy as np
 import simpy
 from simpy.events import NORMAL
 
@@ -140,50 +141,94 @@ class Kernel:
             cols[2].append(code)
 
     def _run_calendar(self) -> None:
-        """SimPy's ``Environment.run(until)`` for our entries; native SimPy events still work."""
+        """SimPy's ``Environment.run(until)`` for our entries; native SimPy events still work.
+
+        When the clock reaches a slot, the entries waiting in its columns are sorted once, by numpy on time and
+        id, into ``ready`` and taken in that order, merged with SimPy's heap, which then holds only what is
+        scheduled during the slot for the slot itself (and native SimPy events). (time, priority, id) is unique,
+        so this is the order of one heap of everything, at one comparison per entry instead of a heap's dozen.
+        """
         env, until, per_day = self.env, self.until, self._slots_per_day
-        queue, buckets, stay_buckets = self._queue, self._buckets, self._stay_buckets
+        heap, buckets, stay_buckets = self._queue, self._buckets, self._stay_buckets
         seal = self.log.seal
         n_slots = len(buckets)
         slot = self._slot
-        while True:
-            # the entries of this slot, in SimPy's order. Popped before looking: (time, priority, id) is unique,
-            # so pushing back the first entry of a later slot leaves the order of the heap's entries unchanged.
-            limit = self._heap_until
-            while queue:
-                item = heappop(queue)
-                t = item[0]
-                if t >= limit:
-                    heappush(queue, item)
+        ready: list[Any] = []  # entries from the columns, sorted; ready[i:] are still to come
+        i = n_ready = 0
+        try:
+            while True:
+                limit = self._heap_until
+                while True:  # the entries before the end of this slot (and of the run), in SimPy's order
+                    if i < n_ready:
+                        item = ready[i]
+                        if heap and heap[0] < item:
+                            item = heap[0]
+                        else:
+                            t = item[0]
+                            if t >= limit:
+                                break
+                            i += 1
+                            env._now = t
+                            item[3](item[4])
+                            continue
+                    elif heap:
+                        item = heap[0]
+                    else:
+                        break
+                    t = item[0]  # the heap's first entry is next
+                    if t >= limit:
+                        break
+                    env._now = t
+                    if len(item) == 5:
+                        heappop(heap)
+                        item[3](item[4])  # type: ignore[misc]
+                    else:  # an ordinary SimPy event (process, timeout...): SimPy pops and steps it
+                        env.step()
+                first = heap[0][0] if heap else None  # the time of the next entry, from either source
+                if i < n_ready and (first is None or ready[i][0] < first):
+                    first = ready[i][0]
+                if first is not None and int(first * per_day) <= slot:  # next in this slot, at or after until
                     break
-                env._now = t
-                if len(item) == 5:
-                    item[3](item[4])  # type: ignore[misc]
-                else:  # an ordinary SimPy event (process, timeout...): let SimPy step it
-                    heappush(queue, item)
-                    env.step()
-            if queue and int(queue[0][0] * per_day) <= slot:  # the next entry is in this slot, at or after until
-                break
-            # every event of this slot is done: move to the next slot that has any
-            nxt = slot + 1
-            while nxt < n_slots and buckets[nxt] is None and stay_buckets[nxt] is None:
-                nxt += 1
-            if queue:
-                nxt = min(nxt, int(queue[0][0] * per_day))
-            elif nxt >= n_slots:
-                break
-            slot = nxt
-            self._set_slot(nxt)
-            seal()
-            if nxt < n_slots:
-                if (entries := buckets[nxt]) is not None:
-                    queue.extend(zip(entries[0], repeat(NORMAL), entries[1], entries[2], entries[3]))  # type: ignore[arg-type]
-                    buckets[nxt] = None
-                if (cols := stay_buckets[nxt]) is not None:
-                    queue.extend(zip(cols[0], repeat(NORMAL), cols[1], repeat(self._stay_end), cols[2]))  # type: ignore[arg-type]
-                    stay_buckets[nxt] = None
-                heapify(queue)
+                # every event of this slot is done: move to the next slot that has any
+                nxt = slot + 1
+                while nxt < n_slots and buckets[nxt] is None and stay_buckets[nxt] is None:
+                    nxt += 1
+                if first is not None:
+                    nxt = min(nxt, int(first * per_day))
+                elif nxt >= n_slots:
+                    break
+                slot = nxt
+                self._set_slot(nxt)
+                seal()
+                if nxt < n_slots and (buckets[nxt] is not None or stay_buckets[nxt] is not None):
+                    new = self._slot_entries(nxt)
+                    if i < n_ready:  # entries of a later slot of the day (stay ends wait per day): merge
+                        new = sorted(ready[i:] + new)
+                    ready, i, n_ready = new, 0, len(new)
+        finally:
+            ready.clear()  # the entries hold bound methods of the simulation
         env._now = until
+
+    def _slot_entries(self, slot: int) -> list[Any]:
+        """The entries waiting in the columns of ``slot`` (emptied), as calendar tuples sorted by (time, id)."""
+        entries: list[Any] = []
+        times: list[np.ndarray] = []
+        ids: list[np.ndarray] = []
+        if (cols := self._buckets[slot]) is not None:
+            entries.extend(zip(cols[0], repeat(NORMAL), cols[1], cols[2], cols[3]))
+            times.append(np.frombuffer(cols[0], dtype=np.float64))
+            ids.append(np.frombuffer(cols[1], dtype=np.int64))
+            self._buckets[slot] = None
+        if (stays := self._stay_buckets[slot]) is not None:
+            entries.extend(zip(stays[0], repeat(NORMAL), stays[1], repeat(self._stay_end), stays[2]))
+            times.append(np.frombuffer(stays[0], dtype=np.float64))
+            ids.append(np.frombuffer(stays[1], dtype=np.int64))
+            self._stay_buckets[slot] = None
+        if len(times) == 1:
+            order = np.lexsort((ids[0], times[0]))
+        else:
+            order = np.lexsort((np.concatenate(ids), np.concatenate(times)))
+        return [entries[k] for k in order.tolist()]
 
     def _clear_calendar(self) -> None:
         """Drop pending entries (they hold bound methods of the simulation: reference cycles)."""
