@@ -89,7 +89,9 @@ def attribute_columns(d: Mapping[str, np.ndarray], outcome_bound: np.ndarray | f
 class Episodes:
     """Vectorised draws of episode attributes from one municipality x group's named streams."""
 
-    def __init__(self, sim: Simulation, m: int, g: int, prefix: str):
+    def __init__(self, sim: Simulation, m: int, g: int, prefix: str, kad: bool = True):
+        """``kad``: whether these episodes can begin in KAD (False for readmissions, which go to hospital: their
+        KAD streams are not made; each stream is its own, so leaving some out changes no other draw)."""
         self.sim, self.m, self.g = sim, m, g
         s = sim.scenario
         name = f"{s.municipality[m].name}:{s.group[g].name}"
@@ -98,6 +100,8 @@ class Episodes:
             attrs.append("hours")
         if s.triage.kad_transfer_days is not None:
             attrs.append("kad_transfer_time")
+        if not kad:
+            attrs = [a for a in attrs if not a.startswith("kad_")]
         self.rngs = {a: stream(sim.seed, sim.replication, f"{prefix}{a}:{name}") for a in attrs}
         grp = s.group[g]
         self.dest_codes = np.array([_DEST_CODE[d] for d in grp.discharge_to], dtype=np.int64)

@@ -10,9 +10,10 @@ imported, so an incompatible SimPy fails at once with a clear message instead of
 Entries beyond the current time slot wait in columns, one set per slot ("buckets"), and are sorted (by numpy)
 when the clock reaches their slot, then taken in order alongside SimPy's heap: the heap holds only what is
 scheduled during a slot for that slot, instead of every pending stay (tens of thousands of long-term and
-home-care stays at national scale), and the cost per event does not grow with the population. A waiting entry is a time and an id in plain arrays plus a callback and its
-payload, not a tuple with a float and an int of its own: at 16 times Vestfold's population those three
-objects per entry, made days before and touched again when the slot came, were out of the CPU's caches.
+home-care stays at national scale), and the cost per event does not grow with the population. A waiting
+entry is a time and an id in plain arrays plus a callback and its payload, not a tuple with a float and an
+int of its own: at 16 times Vestfold's population those three objects per entry, made days before and
+touched again when the slot came, were out of the CPU's caches.
 Entries at or after the end of the run are never processed and are not kept.
 """
 

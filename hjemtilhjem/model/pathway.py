@@ -155,7 +155,7 @@ class Pathway:
         key = (rec[MUNI], rec[GRP])
         draws = self.readmit_draws.get(key)
         if draws is None:
-            draws = self.readmit_draws[key] = Episodes(self, rec[MUNI], rec[GRP], "readmission:")  # type: ignore[arg-type]
+            draws = self.readmit_draws[key] = Episodes(self, rec[MUNI], rec[GRP], "readmission:", kad=False)  # type: ignore[arg-type]
         new = draws.next_record(self.log.person(rec[EID]), rec[EP] + 1, rec[BAND], rec[HOSP])
         self.patients += 1
         self._ev(self.env._now, new[EID], _ARRIVAL + Route.HOSPITAL)
