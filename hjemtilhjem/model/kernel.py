@@ -91,7 +91,7 @@ class Kernel:
         self._slots_per_day = per_day
         self._queue: list[Any] = self.env._queue  # type: ignore[attr-defined]
         self._eid: Iterator[int] = self.env._eid  # type: ignore[attr-defined]
-        self._set_slot(-1)  # the slot whose events are in SimPy's heap
+        self._set_slot(-1)  # the current slot (none yet: the first is chosen when the calendar runs)
         self._buckets: list[tuple[array[float], array[int], list[Any], list[Any]] | None] = \
             [None] * (int(self.until * per_day) + 1)
         # Ends of municipal stays (months to years ahead, most of the pending entries) wait as three plain
