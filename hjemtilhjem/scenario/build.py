@@ -34,7 +34,7 @@ from .keys import did_you_mean
 __all__ = ["BuildError", "Municipality", "Plan", "SharedPool", "municipalities", "catchment_rows",
            "health_communities", "find_health_community", "find_municipalities", "community_plan",
            "municipalities_plan", "national_plan", "build", "defaults_text", "RATIOS", "MAX_LOAD",
-           "WAITING_PER_1000", "erlang_c_wait", "long_term_wait"]
+           "WAITING_PER_1000"]
 
 DEFAULTS = "scenario_defaults.toml"
 TARGETS = "targets_defaults.toml"
@@ -52,26 +52,21 @@ _NORWAY_80PLUS_2025 = 270_537  # S-POP, 1.1.2025
 _INSTITUTION_PLACES = 39_754  # SSB-OMS23, 31.12.2023
 _LONG_TERM_SHARE = 31_405 / (31_405 + 10_014)  # SSB-OMS23 residents: long-term / all, 0.758
 _REHAB_SHARE_OF_SHORT = 0.2  # [ESTIMATE] of the time-limited places, as the Vestfold baseline's 5.0 of 25.8
-_VESTFOLD_80PLUS = 13_069  # S-POP 1.1.2025, the six municipalities
-_VESTFOLD_PLACES = {"long_term": 1_300, "short_term": 292, "rehab": 70}  # scenarios/vestfold/baseline.toml
 #: capacity per 1000 inhabitants (kad, home care) or per 1000 aged 80+ (institution places), with how it was made
 RATIOS: dict[str, tuple[float, str, str]] = {
     "kad_south_east": (350 / 3_076_276 * 1000, "inhabitants",
                        "H-KAD22 tabell 1: Sør-Øst 350 places / 3,076,276 inhabitants (1.1.2022)"),
     "kad": (688 / 5_594_340 * 1000, "inhabitants",
             "H-KAD22 tabell 1: Norway 688 places / 5,594,340 inhabitants (1.1.2025)"),
-    # institution places per 1000 aged 80+ as the calibrated Vestfold baseline has them (its places are the national
-    # ratio of SSB-OMS23 per inhabitant, 39,754 / 5.59 M, 76 % long-term, then set by municipality): with the national
-    # ratio per 80+ (147 per 1000) every generated scenario had more room than the pathway was calibrated on
-    "long_term": (_VESTFOLD_PLACES["long_term"] / _VESTFOLD_80PLUS * 1000, "aged 80+",
-                  "the Vestfold baseline's 1,300 long-term places / 13,069 aged 80+ (S-POP 1.1.2025); national ratio "
-                  "SSB-OMS23 39,754 places x 0.758 long-term / 270,537 aged 80+ = 111"),
-    "short_term": (_VESTFOLD_PLACES["short_term"] / _VESTFOLD_80PLUS * 1000, "aged 80+",
-                   "the Vestfold baseline's 292 short-term places / 13,069 aged 80+; national SSB-OMS23 time-limited "
-                   "share 0.242 of 39,754, 80 % short-term [ESTIMATE] = 28 per 1000 aged 80+"),
-    "rehab": (_VESTFOLD_PLACES["rehab"] / _VESTFOLD_80PLUS * 1000, "aged 80+",
-              "the Vestfold baseline's 70 rehabilitation places / 13,069 aged 80+; national 20 % of the time-limited "
-              "places [ESTIMATE] = 7 per 1000 aged 80+"),
+    "long_term": (_INSTITUTION_PLACES * _LONG_TERM_SHARE / _NORWAY_80PLUS_2025 * 1000, "aged 80+",
+                  "SSB-OMS23: 39,754 nursing-home places x 0.758 long-term (31,405 of 41,419 residents) / 270,537 "
+                  "aged 80+ (S-POP 1.1.2025)"),
+    "short_term": (_INSTITUTION_PLACES * (1 - _LONG_TERM_SHARE) * (1 - _REHAB_SHARE_OF_SHORT)
+                   / _NORWAY_80PLUS_2025 * 1000, "aged 80+",
+                   "SSB-OMS23: the 0.242 time-limited share of the 39,754 places, 80 % short-term [ESTIMATE], "
+                   "/ 270,537 aged 80+"),
+    "rehab": (_INSTITUTION_PLACES * (1 - _LONG_TERM_SHARE) * _REHAB_SHARE_OF_SHORT / _NORWAY_80PLUS_2025 * 1000,
+              "aged 80+", "SSB-OMS23: 20 % of the time-limited places [ESTIMATE] / 270,537 aged 80+"),
     "home_care": (175_353 / 5_594_340 * 1000, "inhabitants",
                   "SSB-OMS23: 175,353 users of home health services (2023) / 5,594,340 inhabitants (1.1.2025)"),
 }
@@ -83,16 +78,6 @@ LONG_TERM_OCCUPANCY = 0.995
 #: a pool offered this share of its places or more gets more places (to an offered load of ``RAISED_LOAD``)
 MAX_LOAD = 0.97
 RAISED_LOAD = 0.95
-#: a hospital patient's mean wait for a long-term place (days) above which a municipality gets more long-term places
-#: [DERIVED]: half of long-term decisions are carried out within 15 days, the largest municipalities slowest
-#: (KR-KO17), with a long tail; Horten promises a place within 90 days (HORTEN-SH)
-LONG_TERM_WAIT_MAX = 30.0
-#: a request's mean wait (days) for a short-term or rehabilitation place above which a pool gets more places
-#: [ESTIMATE]: in the calibrated Vestfold baseline a delayed short-term stay waits 1.3-1.5 døgn
-SHORT_WAIT_MAX = 1.0
-#: the offered load of the short-term places sized by the ratios: the calibrated Vestfold baseline's 0.90-0.97
-#: (near the 0.95-0.98 estimated for institution places, v2_parameters §2a); the requests from home are derived
-SHORT_TERM_LOAD = 0.93
 #: staffed beds of Sykehuset i Vestfold (SiV-2022 [ESTIMATE]): with Vestfold's expected treatment bed-days under
 #: the defaults, the beds per expected occupied bed used for every generated hospital
 SIV_BEDS = 365
@@ -390,33 +375,6 @@ def long_term_balance(places: float, hospital: float, pop80: float, stay_days: f
     return max(0.0, (freed + waiting * leaving - hospital) / (pop80 / 1000.0)) if pop80 > 0 else 0.0
 
 
-def erlang_c_wait(places: int, load: float, stay_days: float) -> float:
-    """Mean wait (days) of a request for one of ``places`` with ``load`` places busy on average and mean stay
-    ``stay_days``, first come first served (M/M/c, Erlang C): ``C(c, a) x stay / (c - a)``; infinite at or above
-    capacity. Small pools wait far longer than large ones at the same load, which the mean load cannot show."""
-    if load <= 0.0:
-        return 0.0
-    if load >= places:
-        return math.inf
-    blocking = 1.0  # Erlang B by its recursion, stable for any size
-    for k in range(1, places + 1):
-        blocking = load * blocking / (k + load * blocking)
-    waits = blocking / (1.0 - load / places * (1.0 - blocking))
-    return waits * stay_days / (places - load)
-
-
-def long_term_wait(places: int, hospital: float, home: float, stay_days: float) -> float:
-    """Mean wait (days) of a hospital patient for a long-term place: ``hospital`` and ``home`` requests a year,
-    hospital patients served first. When the requests fill the places (the waiting list at home keeps every freed
-    place taken), a hospital patient waits for the places freed, an M/M/1 queue on them: ``stay / (c (1 - rho))``
-    with ``rho`` the hospital's share of the places freed; when they do not, the Erlang C wait of all requests,
-    whichever is shorter."""
-    freed = places * 365.0 / stay_days
-    rho = hospital / freed if freed > 0 else math.inf
-    saturated = stay_days / places / (1.0 - rho) if rho < 1.0 else math.inf
-    return min(saturated, erlang_c_wait(places, (hospital + home) * stay_days / 365.0, stay_days))
-
-
 # ----------------------------------------------------------------------------------------------- writing
 def _sections(text: str) -> list[tuple[str, str]]:
     """``(header, text)`` chunks of a TOML text, split before each table header; comment lines just above a
@@ -513,76 +471,29 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
     # hospital's requests alone, which are served first and never leave; people at home leave its waiting list)
     interim = base["services"]["long_term"].get("interim")
 
-    def lt_wait(number: str, places: int) -> float:
-        return long_term_wait(places, requests[number]["long_term"],
-                              lt_home * munis[number].population["80+"] / 1000.0, lt_stay)
-
-    # a small municipality's long-term places free too rarely for its hospital patients (13 places with two-year
-    # stays free one every 56 days): give it places until they wait LONG_TERM_WAIT_MAX days or less
-    for m in chosen:
-        if (m.number, "long_term") in pooled or requests[m.number]["long_term"] <= 0:
-            continue
-        c0 = c = caps[m.number]["long_term"]
-        while lt_wait(m.number, c) > LONG_TERM_WAIT_MAX:
-            c += 1
-        if c > c0:
-            notes[m.number].append(f"long_term_beds raised from {c0} to {c} (a hospital patient would wait "
-                                   f"{lt_wait(m.number, c0):.0f} days on average for a place; "
-                                   f"{LONG_TERM_WAIT_MAX:g} at most) [DERIVED]")
-            caps[m.number]["long_term"] = c
-
     def interim_places(number: str) -> float:
-        """Patients of ``number`` waiting for a long-term place in an interim place, on average (Little's law:
-        the hospital's requests x their mean wait, :func:`long_term_wait`)."""
-        return requests[number]["long_term"] / 365.0 * lt_wait(number, caps[number]["long_term"])
+        """Patients of ``number`` waiting for a long-term place in an interim place, on average: the hospital's
+        requests wait for the places freed (served first, as an M/M/1 queue on the freed places): rho / (1 - rho)."""
+        rho = requests[number]["long_term"] * lt_stay / 365.0 / max(caps[number]["long_term"], 1)
+        return rho / (1.0 - rho) if rho < 1.0 else math.inf
 
-    # --- short-term requests from home: the ratios give more short-term places per 80+ than the Vestfold baseline
-    # has, so the requests from home are derived to offer them SHORT_TERM_LOAD of their places (before small pools
-    # are raised), as the long-term requests are derived from the places freed
-    st_places = sum(caps[m.number]["short_term"] for m in chosen)
-    st_stay = _stay(base, "short_term")
-    st_hospital = sum(requests[m.number]["short_term"] / 365.0 * st_stay
-                      + (interim_places(m.number) if interim == "short_term" else 0.0) for m in chosen)
-    st_home = round(max(0.0, (SHORT_TERM_LOAD * st_places - st_hospital) * 365.0 / st_stay / (total80 / 1000.0)), 1) \
-        if total80 else 0.0
-    home_rate["short_term"] = st_home
-
-    def busy_of(numbers: Sequence[str], service: str) -> float:
+    def load_of(numbers: Sequence[str], service: str, places: float) -> float:
         home = 0.0 if service == "long_term" and lt_leaving > 0 else home_rate[service]
         req = sum(requests[n][service] + home * munis[n].population["80+"] / 1000 for n in numbers)
         busy = req / 365.0 * _stay(base, service)
         if service == interim:  # long-term waiters hold some of these places: in a small pool a large share
             busy += sum(interim_places(n) for n in numbers)
-        return busy
-
-    def load_of(numbers: Sequence[str], service: str, places: float) -> float:
-        return busy_of(numbers, service) / places if places > 0 else math.inf
-
-    # the service level of short-term and rehabilitation places: a request waits at most SHORT_WAIT_MAX days
-    reference_wait = {"short_term": SHORT_WAIT_MAX, "rehab": SHORT_WAIT_MAX}
-
-    def places_for(numbers: Sequence[str], service: str, places: int) -> tuple[int, str]:
-        """Places that keep the pool below MAX_LOAD and (short-term, rehab) its requests' mean wait at or below
-        the reference municipality's, with the reason when more than ``places``."""
-        busy = busy_of(numbers, service)
-        load = busy / places
-        need = math.ceil(places * load / RAISED_LOAD) if load >= MAX_LOAD else places
-        if service not in reference_wait:
-            return need, f"offered load {load:.2f}"
-        while erlang_c_wait(need, busy, _stay(base, service)) > reference_wait[service]:
-            need += 1
-        return need, (f"offered load {load:.2f}, a request would wait "
-                      f"{min(erlang_c_wait(places, busy, _stay(base, service)), 999):.1f} days on average; "
-                      f"{reference_wait[service]:g} at most")
+        return busy / places if places > 0 else math.inf
 
     for s in SERVICES[1:]:
         for m in chosen:
             if (m.number, s) in pooled:
                 continue
-            new, why = places_for([m.number], s, caps[m.number][s])
-            if new > caps[m.number][s]:
-                notes[m.number].append(f"{CAPACITY_KEY[s]} raised from {caps[m.number][s]} to {new} ({why}) "
-                                       "[DERIVED]")
+            load = load_of([m.number], s, caps[m.number][s])
+            if load >= MAX_LOAD:
+                new = math.ceil(caps[m.number][s] * load / RAISED_LOAD)
+                notes[m.number].append(f"{CAPACITY_KEY[s]} raised from {caps[m.number][s]} to {new} "
+                                       f"(offered load {load:.2f}) [DERIVED]")
                 caps[m.number][s] = new
     pool_caps: dict[str, int] = {}
     for p in plan.pools:
@@ -590,11 +501,12 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
             pool_caps[p.name] = p.capacity
         elif p.service != "kad":
             places = sum(caps[n][p.service] for n in p.members)
-            new, why = places_for(p.members, p.service, places)
-            if new > places:
-                caps[p.members[0]][p.service] += new - places
-                notes[p.members[0]].append(f"{CAPACITY_KEY[p.service]} +{new - places} for pool {p.name!r} "
-                                           f"({why}) [DERIVED]")
+            load = load_of(p.members, p.service, places)
+            if load >= MAX_LOAD:
+                extra = math.ceil(places * load / RAISED_LOAD) - places
+                caps[p.members[0]][p.service] += extra
+                notes[p.members[0]].append(f"{CAPACITY_KEY[p.service]} +{extra} so that pool {p.name!r} is "
+                                           f"offered {RAISED_LOAD} of its places [DERIVED]")
 
     # --- hospitals: beds by expected acute bed-days
     bd = bed_days_per_person(base)
@@ -657,11 +569,6 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
     lt_new = _set_line(lt_new, "initial_waiting_per_1000_80plus", f"{lt_waiting80:g}",
                        f"[DERIVED] the waiting list at day 0: {WAITING_PER_1000} per 1000 inhabitants (see the header)")
     services = services.replace(lt, lt_new)
-    st = sections["[services.short_term]"]
-    st_new = _set_line(st, "initial_occupancy", f"{SHORT_TERM_LOAD}", "[DERIVED] the offered load (see the header)")
-    st_new = _set_line(st_new, "other_requests_per_1000_80plus_year", f"{st_home:g}",
-                       f"[DERIVED] see the header: the short-term places offered {SHORT_TERM_LOAD} of their capacity")
-    services = services.replace(st, st_new)
 
     sources = dict(base.get("sources", {}))
     sources.update(plan.extra_sources)
@@ -700,15 +607,8 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
 # Municipal capacities [DERIVED] from national ratios (no per-municipality figures in the data), each rounded,
 #   at least 1 (small municipalities often share units: declare a [[pool]]):
 {ratio_lines}
-#   Raised where a pool would serve worse than a large municipality's (said in the municipality's `source`):
-#   a pool offered {MAX_LOAD} or more of its places gets an offered load of {RAISED_LOAD}; short-term and rehabilitation
-#   pools get places until a request's mean wait (M/M/c, Erlang C; short-term places also hold the patients waiting
-#   for a long-term place) is {SHORT_WAIT_MAX:g} day or less [ESTIMATE]; long-term places until a
-#   hospital patient waits {LONG_TERM_WAIT_MAX:g} days or less on average (half of the decisions are carried out within
-#   15 days, the largest municipalities slowest, KR-KO17; Horten promises 90 days, HORTEN-SH). Small pools wait far
-#   longer than large ones at the same load, so small municipalities get more places per 1000 aged 80+, as the
-#   small municipalities of Norway have (56 % of the municipalities had nobody waiting for a long-term place in
-#   2018, HDIR-VENT18).
+#   Where a pool was offered {MAX_LOAD} or more of its places with these ratios and the request rates of the
+#   defaults, its places were raised to an offered load of {RAISED_LOAD} (said in the municipality's `source`).
 # Long-term requests from home [DERIVED], so that the long-term waiting list holds at its published size:
 #   {lt_places:,} places with a mean stay of {lt_stay:g} days free {freed:,.1f} places a year; the hospital pathway
 #   asks for {lt_hospital:,.1f} (discharges to long-term care, `hjemtilhjem.model.load`); a waiting list at home of
@@ -717,10 +617,6 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
 #   ({freed:,.1f} + {lt_waiting:,.1f} x {lt_leaving:g} - {lt_hospital:,.1f}) / {total80 / 1000:,.3f} thousand aged 80+
 #   = {lt_home:g} per 1000 aged 80+ a year, and the list starts at that size. `hjemtilhjem validate` prints each
 #   pool's load and the waiting list it settles at.
-# Short-term requests from home [DERIVED], so that the short-term places run at {SHORT_TERM_LOAD} of capacity, as in the
-#   calibrated Vestfold baseline (0.90-0.97; the ratios give more places per 80+ than that file has): {st_places:,}
-#   places, a mean stay of {st_stay:g} days, {st_hospital:,.1f} places busy with hospital patients (with those
-#   waiting there for a long-term place), so {st_home:g} requests from home per 1000 aged 80+ a year.
 # Everything else (costs, triage, services, patient groups) is the national defaults
 #   (hjemtilhjem/data/scenario_defaults.toml: the Vestfold baseline's pathway, marked [ESTIMATE] / [CALIBRATED]
 #   Vestfold / [SOURCE] national): NOT CALIBRATED for this scenario.
