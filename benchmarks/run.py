@@ -83,12 +83,15 @@ def _vestfold() -> Scenario:
 
 
 def scaled(s: Scenario, k: int) -> Scenario:
-    """The scenario with every population, municipal capacity and the hospital's beds times ``k``."""
+    """The scenario with every population, municipal capacity (own places and shared pools) and every hospital's
+    beds times ``k``."""
     fields = ("kad_beds", "short_term_beds", "rehab_beds", "long_term_beds", "home_care_clients")
     munis = [m.model_copy(update={"population": {b: n * k for b, n in m.population.items()},
-                                  **{f: getattr(m, f) * k for f in fields}}) for m in s.municipality]
-    hospital = s.hospital.model_copy(update={"beds": s.hospital.beds * k})
-    return s.model_copy(update={"municipality": munis, "hospital": hospital})
+                                  **{f: getattr(m, f) * k for f in fields if getattr(m, f) is not None}})
+             for m in s.municipality]
+    hospitals = [h.model_copy(update={"beds": h.beds * k}) if h.beds is not None else h for h in s.hospitals]
+    pools = [p.model_copy(update={"capacity": p.capacity * k}) if p.capacity is not None else p for p in s.pool]
+    return s.model_copy(update={"municipality": munis, "hospital": hospitals, "pool": pools})
 
 
 def _git() -> dict[str, Any]:
