@@ -28,7 +28,13 @@ GENERATOR = "tools/build_national.py"
 def text(year: int = 2025, out: Path = OUT) -> str:
     """The national scenario as written (``out``: the file regenerated, whose extra [costs] keys are kept)."""
     existing = out.read_text(encoding="utf-8") if out.is_file() else None
-    return build(national_plan(year), year=year, generator=GENERATOR, existing=existing)
+    plan = national_plan(year)
+    plan.short_term_requests = 140.0
+    plan.short_term_why = ("prior 50-150 (Vestfold 130): Norway's 13.1 overliggedøgn per 1000 (H-UKP22) is above "
+                           "Helse Sør-Øst's; at 130 the country gave 8.8 (2 replications), at 140 12.2 [11.2, 13.1] "
+                           "(4 replications, 30 November 2026); at 150 the largest municipalities' places would be "
+                           "offered their capacity or more (refused by validate)")
+    return build(plan, year=year, generator=GENERATOR, existing=existing)
 
 
 def main(argv: list[str] | None = None) -> int:

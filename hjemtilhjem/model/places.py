@@ -30,6 +30,7 @@ from ..eventlog import BACKGROUND_GROUP, SERVICES, Kind, Place
 from ..scenario.calendar import age_low, population_by_band, working_days
 from ..scenario.schema import Scenario
 from .draws import DEST, EID, HOSP, HOURS, MUNI, STAY, Rec, background_record
+from .load import offered_loads
 from .network import Network
 from .rng import stream
 from .sampling import durations, residual_durations
@@ -295,6 +296,7 @@ class Places:
         """Initial residents and requests from outside the pathway, per municipality x service."""
         s = self.scenario
         pop80 = population_by_band(s)[:, [i for i, b in enumerate(s.bands) if age_low(b) >= 80]].sum(axis=1)
+        loads = None  # offered loads by pool, for services that start at their load (initial_at_load)
         for mi, m in enumerate(s.municipality):
             for si, sname in enumerate(SERVICES):
                 cfg = self.service_cfg[si]
@@ -303,7 +305,12 @@ class Places:
                 # a shared pool starts occupied by its members' residents in proportion to their 80+ population
                 weight = 1.0 if len(p.members) == 1 else pop80[mi] / max(pop80[list(p.members)].sum(), 1e-12)
                 hours = self._hours_drawer(sname, m.name) if p.by_hours else None
-                n0 = int(round(self.cap[pool] * weight * cfg.initial_occupancy / (hours.mean if hours else 1)))
+                occupancy = cfg.initial_occupancy
+                if cfg.initial_at_load:
+                    if loads is None:
+                        loads = offered_loads(s)
+                    occupancy = min(occupancy, loads[pool].load)
+                n0 = int(round(self.cap[pool] * weight * occupancy / (hours.mean if hours else 1)))
                 if n0:
                     rng = stream(self.seed, self.replication, f"initial:{sname}:{m.name}")
                     if cfg.initial_stays == "equilibrium":

@@ -34,7 +34,7 @@ from .keys import did_you_mean
 __all__ = ["BuildError", "Municipality", "Plan", "SharedPool", "municipalities", "catchment_rows",
            "health_communities", "find_health_community", "find_municipalities", "community_plan",
            "municipalities_plan", "national_plan", "build", "defaults_text", "RATIOS", "MAX_LOAD",
-           "WAITING_PER_1000"]
+           "WAITING_PER_1000", "erlang_c_wait", "long_term_wait"]
 
 DEFAULTS = "scenario_defaults.toml"
 TARGETS = "targets_defaults.toml"
@@ -52,21 +52,26 @@ _NORWAY_80PLUS_2025 = 270_537  # S-POP, 1.1.2025
 _INSTITUTION_PLACES = 39_754  # SSB-OMS23, 31.12.2023
 _LONG_TERM_SHARE = 31_405 / (31_405 + 10_014)  # SSB-OMS23 residents: long-term / all, 0.758
 _REHAB_SHARE_OF_SHORT = 0.2  # [ESTIMATE] of the time-limited places, as the Vestfold baseline's 5.0 of 25.8
+_VESTFOLD_80PLUS = 14_069  # S-POP 1.1.2025, the six municipalities (Holmestrand whole)
+_VESTFOLD_PLACES = {"long_term": 1_300, "short_term": 292, "rehab": 70}  # scenarios/vestfold/baseline.toml
 #: capacity per 1000 inhabitants (kad, home care) or per 1000 aged 80+ (institution places), with how it was made
 RATIOS: dict[str, tuple[float, str, str]] = {
     "kad_south_east": (350 / 3_076_276 * 1000, "inhabitants",
                        "H-KAD22 tabell 1: Sør-Øst 350 places / 3,076,276 inhabitants (1.1.2022)"),
     "kad": (688 / 5_594_340 * 1000, "inhabitants",
             "H-KAD22 tabell 1: Norway 688 places / 5,594,340 inhabitants (1.1.2025)"),
-    "long_term": (_INSTITUTION_PLACES * _LONG_TERM_SHARE / _NORWAY_80PLUS_2025 * 1000, "aged 80+",
-                  "SSB-OMS23: 39,754 nursing-home places x 0.758 long-term (31,405 of 41,419 residents) / 270,537 "
-                  "aged 80+ (S-POP 1.1.2025)"),
-    "short_term": (_INSTITUTION_PLACES * (1 - _LONG_TERM_SHARE) * (1 - _REHAB_SHARE_OF_SHORT)
-                   / _NORWAY_80PLUS_2025 * 1000, "aged 80+",
-                   "SSB-OMS23: the 0.242 time-limited share of the 39,754 places, 80 % short-term [ESTIMATE], "
-                   "/ 270,537 aged 80+"),
-    "rehab": (_INSTITUTION_PLACES * (1 - _LONG_TERM_SHARE) * _REHAB_SHARE_OF_SHORT / _NORWAY_80PLUS_2025 * 1000,
-              "aged 80+", "SSB-OMS23: 20 % of the time-limited places [ESTIMATE] / 270,537 aged 80+"),
+    # institution places per 1000 aged 80+ as the calibrated Vestfold baseline has them (its places are the national
+    # ratio of SSB-OMS23 per inhabitant, 39,754 / 5.59 M, 76 % long-term, then set by municipality): with the national
+    # ratio per 80+ (147 per 1000) every generated scenario had more room than the pathway was calibrated on
+    "long_term": (_VESTFOLD_PLACES["long_term"] / _VESTFOLD_80PLUS * 1000, "aged 80+",
+                  "the Vestfold baseline's 1,300 long-term places / 14,069 aged 80+ (S-POP 1.1.2025); national ratio "
+                  "SSB-OMS23 39,754 places x 0.758 long-term / 270,537 aged 80+ = 111"),
+    "short_term": (_VESTFOLD_PLACES["short_term"] / _VESTFOLD_80PLUS * 1000, "aged 80+",
+                   "the Vestfold baseline's 292 short-term places / 14,069 aged 80+; national SSB-OMS23 time-limited "
+                   "share 0.242 of 39,754, 80 % short-term [ESTIMATE] = 28 per 1000 aged 80+"),
+    "rehab": (_VESTFOLD_PLACES["rehab"] / _VESTFOLD_80PLUS * 1000, "aged 80+",
+              "the Vestfold baseline's 70 rehabilitation places / 14,069 aged 80+; national 20 % of the time-limited "
+              "places [ESTIMATE] = 7 per 1000 aged 80+"),
     "home_care": (175_353 / 5_594_340 * 1000, "inhabitants",
                   "SSB-OMS23: 175,353 users of home health services (2023) / 5,594,340 inhabitants (1.1.2025)"),
 }
@@ -78,6 +83,15 @@ LONG_TERM_OCCUPANCY = 0.995
 #: a pool offered this share of its places or more gets more places (to an offered load of ``RAISED_LOAD``)
 MAX_LOAD = 0.97
 RAISED_LOAD = 0.95
+#: a hospital patient's mean wait for a long-term place (days) above which a municipality gets more long-term places
+#: [DERIVED]: half of long-term decisions are carried out within 15 days, the largest municipalities slowest
+#: (KR-KO17); a wait for the places freed is exponential (M/M/1), whose mean is its median / ln 2 = 21.6 days
+LONG_TERM_WAIT_MAX = 15.0 / math.log(2.0)
+#: the municipality whose places, sized and asked as a generated scenario's, set the service level (a request's mean
+#: wait, M/M/c) that a smaller pool is raised to: Tønsberg, of the calibrated Vestfold baseline
+REFERENCE_NUMBER = "3905"
+#: ... but never a mean wait below this (days)
+SHORT_WAIT_MIN = 1.0
 #: staffed beds of Sykehuset i Vestfold (SiV-2022 [ESTIMATE]): with Vestfold's expected treatment bed-days under
 #: the defaults, the beds per expected occupied bed used for every generated hospital
 SIV_BEDS = 365
@@ -126,6 +140,10 @@ class Plan:
     pools: list[SharedPool] = field(default_factory=list)
     why: str = ""  # comment lines on the catchment (without '# ')
     replications: int | None = None
+    #: short-term requests from home per 1000 aged 80+ a year [CALIBRATED for this health community], with why;
+    #: ``None``: the defaults' (the Vestfold baseline's)
+    short_term_requests: float | None = None
+    short_term_why: str = ""
     extra_sources: dict[str, str] = field(default_factory=dict)
 
 
@@ -375,6 +393,33 @@ def long_term_balance(places: float, hospital: float, pop80: float, stay_days: f
     return max(0.0, (freed + waiting * leaving - hospital) / (pop80 / 1000.0)) if pop80 > 0 else 0.0
 
 
+def erlang_c_wait(places: int, load: float, stay_days: float) -> float:
+    """Mean wait (days) of a request for one of ``places`` with ``load`` places busy on average and mean stay
+    ``stay_days``, first come first served (M/M/c, Erlang C): ``C(c, a) x stay / (c - a)``; infinite at or above
+    capacity. Small pools wait far longer than large ones at the same load, which the mean load cannot show."""
+    if load <= 0.0:
+        return 0.0
+    if load >= places:
+        return math.inf
+    blocking = 1.0  # Erlang B by its recursion, stable for any size
+    for k in range(1, places + 1):
+        blocking = load * blocking / (k + load * blocking)
+    waits = blocking / (1.0 - load / places * (1.0 - blocking))
+    return waits * stay_days / (places - load)
+
+
+def long_term_wait(places: int, hospital: float, home: float, stay_days: float) -> float:
+    """Mean wait (days) of a hospital patient for a long-term place: ``hospital`` and ``home`` requests a year,
+    hospital patients served first. When the requests fill the places (the waiting list at home keeps every freed
+    place taken), a hospital patient waits for the places freed, an M/M/1 queue on them: ``stay / (c (1 - rho))``
+    with ``rho`` the hospital's share of the places freed; when they do not, the Erlang C wait of all requests,
+    whichever is shorter."""
+    freed = places * 365.0 / stay_days
+    rho = hospital / freed if freed > 0 else math.inf
+    saturated = stay_days / places / (1.0 - rho) if rho < 1.0 else math.inf
+    return min(saturated, erlang_c_wait(places, (hospital + home) * stay_days / 365.0, stay_days))
+
+
 # ----------------------------------------------------------------------------------------------- writing
 def _sections(text: str) -> list[tuple[str, str]]:
     """``(header, text)`` chunks of a TOML text, split before each table header; comment lines just above a
@@ -469,31 +514,72 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
 
     # --- pools: own per municipality unless shared; raise any offered MAX_LOAD or more (long-term care: by the
     # hospital's requests alone, which are served first and never leave; people at home leave its waiting list)
-    interim = base["services"]["long_term"].get("interim")
+    def lt_wait(number: str, places: int) -> float:
+        return long_term_wait(places, requests[number]["long_term"],
+                              lt_home * munis[number].population["80+"] / 1000.0, lt_stay)
 
-    def interim_places(number: str) -> float:
-        """Patients of ``number`` waiting for a long-term place in an interim place, on average: the hospital's
-        requests wait for the places freed (served first, as an M/M/1 queue on the freed places): rho / (1 - rho)."""
-        rho = requests[number]["long_term"] * lt_stay / 365.0 / max(caps[number]["long_term"], 1)
-        return rho / (1.0 - rho) if rho < 1.0 else math.inf
+    # a small municipality's long-term places free too rarely for its hospital patients (13 places with two-year
+    # stays free one every 56 days): give it places until they wait LONG_TERM_WAIT_MAX days or less
+    for m in chosen:
+        if (m.number, "long_term") in pooled or requests[m.number]["long_term"] <= 0:
+            continue
+        before = places = caps[m.number]["long_term"]
+        while lt_wait(m.number, places) > LONG_TERM_WAIT_MAX:
+            places += 1
+        if places > before:
+            notes[m.number].append(f"long_term_beds raised from {before} to {places} (a hospital patient would wait "
+                                   f"{lt_wait(m.number, before):.0f} days on average for a place; "
+                                   f"{LONG_TERM_WAIT_MAX:.1f} at most) [DERIVED]")
+            caps[m.number]["long_term"] = places
 
-    def load_of(numbers: Sequence[str], service: str, places: float) -> float:
+    # --- short-term requests from home: the defaults' (the Vestfold baseline's) unless calibrated for this community
+    if plan.short_term_requests is not None:
+        home_rate["short_term"] = plan.short_term_requests
+
+    def busy_of(numbers: Sequence[str], service: str) -> float:
         home = 0.0 if service == "long_term" and lt_leaving > 0 else home_rate[service]
         req = sum(requests[n][service] + home * munis[n].population["80+"] / 1000 for n in numbers)
         busy = req / 365.0 * _stay(base, service)
-        if service == interim:  # long-term waiters hold some of these places: in a small pool a large share
-            busy += sum(interim_places(n) for n in numbers)
-        return busy / places if places > 0 else math.inf
+        return busy
+
+    def load_of(numbers: Sequence[str], service: str, places: float) -> float:
+        return busy_of(numbers, service) / places if places > 0 else math.inf
+
+    # the service level of short-term, rehabilitation and home-care places: a request waits no longer on average
+    # (M/M/c) than at the reference municipality's places, sized and asked as here (the calibrated pathway)
+    ref = munis[REFERENCE_NUMBER]
+    ref_req = hospital_requests(ref.population, base)
+    ref_places = {s: max(1, round(RATIOS[s][0] * ref.population["80+"] / 1000)) for s in ("short_term", "rehab",
+                                                                                          "long_term")}
+    ref_places["home_care"] = max(1, round(RATIOS["home_care"][0] * ref.total / 1000))
+    reference_wait = {
+        s: max(SHORT_WAIT_MIN, erlang_c_wait(
+            ref_places[s], (ref_req[s] + home_rate[s] * ref.population["80+"] / 1000) / 365.0 * _stay(base, s)
+, _stay(base, s)))
+        for s in ("short_term", "rehab", "home_care")}
+
+    def places_for(numbers: Sequence[str], service: str, places: int) -> tuple[int, str]:
+        """Places that keep the pool below MAX_LOAD and (short-term, rehab) its requests' mean wait at or below
+        the reference municipality's, with the reason when more than ``places``."""
+        busy = busy_of(numbers, service)
+        load = busy / places
+        need = math.ceil(places * load / RAISED_LOAD) if load >= MAX_LOAD else places
+        if service not in reference_wait:
+            return need, f"offered load {load:.2f}"
+        while erlang_c_wait(need, busy, _stay(base, service)) > reference_wait[service]:
+            need += 1
+        return need, (f"offered load {load:.2f}, a request would wait "
+                      f"{min(erlang_c_wait(places, busy, _stay(base, service)), 999):.1f} days on average; "
+                      f"{reference_wait[service]:.1f} at {ref.name}'s places")
 
     for s in SERVICES[1:]:
         for m in chosen:
             if (m.number, s) in pooled:
                 continue
-            load = load_of([m.number], s, caps[m.number][s])
-            if load >= MAX_LOAD:
-                new = math.ceil(caps[m.number][s] * load / RAISED_LOAD)
-                notes[m.number].append(f"{CAPACITY_KEY[s]} raised from {caps[m.number][s]} to {new} "
-                                       f"(offered load {load:.2f}) [DERIVED]")
+            new, why = places_for([m.number], s, caps[m.number][s])
+            if new > caps[m.number][s]:
+                notes[m.number].append(f"{CAPACITY_KEY[s]} raised from {caps[m.number][s]} to {new} ({why}) "
+                                       "[DERIVED]")
                 caps[m.number][s] = new
     pool_caps: dict[str, int] = {}
     for p in plan.pools:
@@ -501,12 +587,11 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
             pool_caps[p.name] = p.capacity
         elif p.service != "kad":
             places = sum(caps[n][p.service] for n in p.members)
-            load = load_of(p.members, p.service, places)
-            if load >= MAX_LOAD:
-                extra = math.ceil(places * load / RAISED_LOAD) - places
-                caps[p.members[0]][p.service] += extra
-                notes[p.members[0]].append(f"{CAPACITY_KEY[p.service]} +{extra} so that pool {p.name!r} is "
-                                           f"offered {RAISED_LOAD} of its places [DERIVED]")
+            new, why = places_for(p.members, p.service, places)
+            if new > places:
+                caps[p.members[0]][p.service] += new - places
+                notes[p.members[0]].append(f"{CAPACITY_KEY[p.service]} +{new - places} for pool {p.name!r} "
+                                           f"({why}) [DERIVED]")
 
     # --- hospitals: beds by expected acute bed-days
     bd = bed_days_per_person(base)
@@ -552,7 +637,7 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
             if shared is not None and shared.capacity is not None:
                 continue
             lines.append(f"{CAPACITY_KEY[s]} = {caps[m.number][s]}")
-        src = "S-POP; capacities [DERIVED] national ratios (see the header)"
+        src = "S-POP; capacities [DERIVED] ratios (see the header)"
         if notes[m.number]:
             src += "; " + "; ".join(notes[m.number])
         lines.append(f"source = {_q(src)}")
@@ -569,6 +654,11 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
     lt_new = _set_line(lt_new, "initial_waiting_per_1000_80plus", f"{lt_waiting80:g}",
                        f"[DERIVED] the waiting list at day 0: {WAITING_PER_1000} per 1000 inhabitants (see the header)")
     services = services.replace(lt, lt_new)
+    if plan.short_term_requests is not None:
+        st = sections["[services.short_term]"]
+        st_new = _set_line(st, "other_requests_per_1000_80plus_year", f"{plan.short_term_requests:g}",
+                           f"[CALIBRATED] {plan.short_term_why}")
+        services = services.replace(st, st_new)
 
     sources = dict(base.get("sources", {}))
     sources.update(plan.extra_sources)
@@ -595,6 +685,17 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
         f"{plan.name}: a starting scenario of the hjem-til-hjem pathway, built from the data packaged with "
         f"hjemtilhjem by {generator} (hjemtilhjem.scenario.build). Edit it: put in your own capacities, hospital "
         "beds and figures where you have them, with their source, and calibrate (`hjemtilhjem calibrate`)."))
+    raised_text = "\n".join(f"#   {ln}" for ln in _wrap(
+        f"Raised where a pool would serve worse than a large municipality's (said in the municipality's `source`): "
+        f"a pool offered {MAX_LOAD} or more of its places gets an offered load of {RAISED_LOAD}; short-term, "
+        f"rehabilitation and home-care pools get places until a request's mean wait (M/M/c, Erlang C) is no longer "
+        f"than at {ref.name}'s places sized the same way ({reference_wait['short_term']:.1f}, "
+        f"{reference_wait['rehab']:.1f} and {reference_wait['home_care']:.1f} days), and at least "
+        f"{SHORT_WAIT_MIN:g} day; long-term places until a hospital patient waits {LONG_TERM_WAIT_MAX:.1f} days or "
+        "less on average (half of the decisions are carried out within 15 days, the largest municipalities slowest, "
+        "KR-KO17: an exponential wait with that median). Small pools wait far longer than large ones at the same "
+        "load, so small municipalities get more places per 1000 aged 80+, as Norway's small municipalities have "
+        "(56 % of the municipalities had nobody waiting for a long-term place in 2018, HDIR-VENT18).", 108))
     header = f"""{intro}
 {why}
 # Population 1.1.{year} (S-POP): {len(chosen)} municipalities, {total:,} inhabitants, {total80:,} aged 80+; bands
@@ -604,11 +705,11 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
 #   municipality weighted by its share) x {SIV_BEDS} staffed beds of Sykehuset i Vestfold (SiV-2022 [ESTIMATE]) /
 #   Vestfold's expected bed-days under the same defaults ({vestfold_bd:,.0f}): no staffed-bed figure per trust
 #   was found; replace with the hospital's own.
-# Municipal capacities [DERIVED] from national ratios (no per-municipality figures in the data), each rounded,
+# Municipal capacities [DERIVED] from ratios (no per-municipality figures in the data): KAD and home care national,
+#   institution places per 80+ as the calibrated Vestfold baseline has them; each rounded,
 #   at least 1 (small municipalities often share units: declare a [[pool]]):
 {ratio_lines}
-#   Where a pool was offered {MAX_LOAD} or more of its places with these ratios and the request rates of the
-#   defaults, its places were raised to an offered load of {RAISED_LOAD} (said in the municipality's `source`).
+{raised_text}
 # Long-term requests from home [DERIVED], so that the long-term waiting list holds at its published size:
 #   {lt_places:,} places with a mean stay of {lt_stay:g} days free {freed:,.1f} places a year; the hospital pathway
 #   asks for {lt_hospital:,.1f} (discharges to long-term care, `hjemtilhjem.model.load`); a waiting list at home of

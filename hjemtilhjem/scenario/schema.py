@@ -212,6 +212,10 @@ class Service(_Strict):
         None, description="while a hospital patient waits for this service, a free place of the interim service "
                           "takes the patient out of hospital (e.g. short_term while waiting for long_term)")
     initial_occupancy: float = Field(0.0, ge=0, le=1, description="share of places filled at day 0")
+    initial_at_load: bool = Field(
+        False, description="each pool starts at the smaller of initial_occupancy and its offered load (as "
+                           "`validate` prints it): a pool with room to spare starts at its steady state's occupancy, "
+                           "not full")
     initial_waiting_per_1000_80plus: float = Field(
         0.0, ge=0, description="people waiting at home for a place at day 0, per 1000 inhabitants aged 80+ (a "
                                "waiting list to start from, e.g. from the municipality's own list)")
