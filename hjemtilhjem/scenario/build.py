@@ -9,12 +9,13 @@ so every generated scenario is made by the same code. It reads only :mod:`hjemti
 * the national default parameters (``scenario_defaults.toml``: costs, triage, services, patient groups, sources),
   copied with their comments.
 
-Capacities come from national ratios per population (:data:`RATIOS`, each with its source), hospital beds from
+Capacities come from ratios per population (:data:`RATIOS`, each with its source), hospital beds from
 the expected acute bed-days of the catchment, and the long-term requests from home are derived so that the places
-freed each year cover the requests (:func:`long_term_balance`). A pool offered :data:`MAX_LOAD` or more of its places
-gets more places (stated in the municipality's ``source``), so no queue of a generated scenario grows without bound;
-the load of the interim service (short-term places) counts the patients waiting there for a long-term place, which
-in a small municipality can hold a large share of a few places.
+freed each year cover the requests (:func:`long_term_balance`). A pool that would serve worse than a large
+municipality's gets more places (stated in the municipality's ``source``): at :data:`MAX_LOAD` or more of its places,
+and, since a small pool waits far longer than a large one at the same load, until a request's mean wait (Erlang C,
+:func:`erlang_c_wait`) is no longer than at the reference municipality's places, and a hospital patient's wait for a
+long-term place (:func:`long_term_wait`) is at most :data:`LONG_TERM_WAIT_MAX` days.
 The arithmetic of the offered load is that of :mod:`hjemtilhjem.model.load` (requests x mean stay / places), done
 here on the defaults, as this module sits below the model.
 """
@@ -542,9 +543,6 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
         busy = req / 365.0 * _stay(base, service)
         return busy
 
-    def load_of(numbers: Sequence[str], service: str, places: float) -> float:
-        return busy_of(numbers, service) / places if places > 0 else math.inf
-
     # the service level of short-term, rehabilitation and home-care places: a request waits no longer on average
     # (M/M/c) than at the reference municipality's places, sized and asked as here (the calibrated pathway)
     ref = munis[REFERENCE_NUMBER]
@@ -552,15 +550,14 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
     ref_places = {s: max(1, round(RATIOS[s][0] * ref.population["80+"] / 1000)) for s in ("short_term", "rehab",
                                                                                           "long_term")}
     ref_places["home_care"] = max(1, round(RATIOS["home_care"][0] * ref.total / 1000))
-    reference_wait = {
-        s: max(SHORT_WAIT_MIN, erlang_c_wait(
-            ref_places[s], (ref_req[s] + home_rate[s] * ref.population["80+"] / 1000) / 365.0 * _stay(base, s)
-, _stay(base, s)))
-        for s in ("short_term", "rehab", "home_care")}
+    reference_wait = {}
+    for s in ("short_term", "rehab", "home_care"):
+        busy = (ref_req[s] + home_rate[s] * ref.population["80+"] / 1000) / 365.0 * _stay(base, s)
+        reference_wait[s] = max(SHORT_WAIT_MIN, erlang_c_wait(ref_places[s], busy, _stay(base, s)))
 
     def places_for(numbers: Sequence[str], service: str, places: int) -> tuple[int, str]:
-        """Places that keep the pool below MAX_LOAD and (short-term, rehab) its requests' mean wait at or below
-        the reference municipality's, with the reason when more than ``places``."""
+        """Places that keep the pool below MAX_LOAD and (short-term, rehabilitation, home care) its requests' mean
+        wait at or below the reference municipality's, with the reason when more than ``places``."""
         busy = busy_of(numbers, service)
         load = busy / places
         need = math.ceil(places * load / RAISED_LOAD) if load >= MAX_LOAD else places
