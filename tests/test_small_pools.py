@@ -78,3 +78,20 @@ def test_the_generated_files_are_calibrated_where_the_tool_says() -> None:
                 "other_requests_per_1000_80plus_year"]
         else:
             assert rate == plan.short_term_requests
+
+
+def test_a_run_where_a_small_pool_has_nobody_in_one_replication(tmp_path) -> None:
+    """Flå and Rollag: some of their pools start empty at their load and see nobody in 40 days of one replication;
+    every replication still has the same bed-requirement keys, so the run writes its results and a row for every
+    pool (it stopped with KeyError: 'census_mean')."""
+    import csv
+
+    from hjemtilhjem.cli import main
+
+    assert main(["init", "--municipalities", "Flå,Rollag", str(tmp_path / "s")]) == 0
+    assert main(["run", str(tmp_path / "s" / "baseline.toml"), "-r", "2", "--seed", "1", "--quiet", "--no-report",
+                 "--out", str(tmp_path / "out"), "--set", "scenario.horizon_days=60",
+                 "--set", "scenario.warmup_days=20"]) == 0
+    (folder,) = (tmp_path / "out").iterdir()
+    rows = list(csv.DictReader((folder / "bed_requirement.csv").open(encoding="utf-8")))
+    assert len([r for r in rows if r["kind"] == "pool"]) == 2 * 5  # every pool of both municipalities, each service

@@ -135,9 +135,9 @@ def by_pool(log: LogArrays, st: dict[str, Intervals], ctx: Context) -> dict[str,
                "delayed_days": float(delayed_days[p]), "capacity": cap}
         if not ctx.pool_by_hours[p]:
             row["occupancy"] = _share(float(in_place[p]), cap)
-            lo, hi = bounds[p], bounds[p + 1]
-            if hi > lo:
-                row.update(_requirement(midnight_census(start_all[lo:hi], end_all[lo:hi], ctx)))
+            lo, hi = bounds[p], bounds[p + 1]  # (a pool nobody used in this replication: a census of zeros, so
+            # every replication has the same keys)
+            row.update(_requirement(midnight_census(start_all[lo:hi], end_all[lo:hi], ctx)))
         out[name] = row
     return out
 
