@@ -13,6 +13,11 @@ national  One replication of ``scenarios/norway/national.toml`` (5.6 M inhabitan
           measured after 120 days warm-up) in a fresh process: wall seconds and peak RSS
           (targets: < 15 s on one core, < 1 GB), with its 21 hospitals (one per trust).
 parallel  Replications per second with ``ProcessExecutor(jobs=2)`` against ``jobs=1`` (target >= 1.8x).
+instructions  (only with ``--only instructions``; needs valgrind) CPU instructions per pathway of the model and of
+          the reference, counted by cachegrind: the marginal count between one and two replications (the
+          reference: 1825 and 3650 days), so start-up and imports cancel. Deterministic where CPU time on a shared
+          machine is not (rounds of the ratio part range from 0.9 to 2.9 there); their ratio is the ratio part's
+          with every instruction weighing the same.
 
 Results are printed and written to ``benchmarks/results/<UTC timestamp>.json`` (git-ignored) so
 runs can be compared. CPU time is ``time.process_time`` of this (single-threaded) process, so
@@ -32,10 +37,13 @@ import gc
 import json
 import os
 import platform
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -60,6 +68,8 @@ from hjemtilhjem.scenario.schema import Scenario  # noqa: E402
 VESTFOLD = Path(os.environ.get("HJEM_BENCH_SCENARIO", ROOT / "scenarios/vestfold/baseline.toml"))
 NATIONAL = ROOT / "scenarios/norway/national.toml"
 PARTS = ("ratio", "scale", "national", "parallel")
+#: parts run only when asked for (``--only instructions``): they need valgrind and take a few minutes
+OPTIONAL_PARTS = ("instructions",)
 REFERENCE_DAYS = 1825.0
 # version 2 (the network of places): ratio >= 1.5, national year with one hospital per trust < 15 s and 1 GB
 TARGETS = {"ratio": 1.5, "bytes_per_event": 32, "scale_tolerance": 0.15, "national_seconds": 15.0,
@@ -256,6 +266,43 @@ def part_national() -> dict[str, Any]:
     return out
 
 
+def _instr_child(kind: str, n: int) -> None:
+    """Run ``n`` replications of the model, or the reference for ``n`` days; print the pathways."""
+    if kind == "model":
+        s = load_scenario(VESTFOLD).scenario
+        total = sum(run_unit(WorkUnit(s, r, s.scenario.seed, False)).patients for r in range(n))
+    else:
+        total = run_reference(1, float(n))["pathways"]
+    print(f"pathways {total}")
+
+
+def _instructions(kind: str, n: int) -> tuple[int, int]:
+    """(instructions, pathways) of a child run under cachegrind."""
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no",
+                               f"--cachegrind-out-file={tmp}/cg.out", sys.executable, __file__, "--instr-child",
+                               kind, str(n)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"cachegrind run failed:\n{proc.stderr[-2000:]}")
+    refs = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
+    paths = re.search(r"pathways (\d+)", proc.stdout)
+    if refs is None or paths is None:
+        raise RuntimeError(f"no instruction count in:\n{proc.stderr[-2000:]}")
+    return int(refs.group(1).replace(",", "")), int(paths.group(1))
+
+
+def part_instructions() -> dict[str, Any]:
+    if shutil.which("valgrind") is None:
+        return {"skipped": "valgrind not installed (Debian package valgrind)"}
+    out: dict[str, Any] = {}
+    for kind, (a, b) in (("model", (1, 2)), ("reference", (int(REFERENCE_DAYS), 2 * int(REFERENCE_DAYS)))):
+        (i1, p1), (i2, p2) = _instructions(kind, a), _instructions(kind, b)
+        out[f"{kind}_instructions_per_pathway"] = (i2 - i1) / (p2 - p1)
+    out["ratio"] = out["reference_instructions_per_pathway"] / out["model_instructions_per_pathway"]
+    out["within_target"] = out["ratio"] >= TARGETS["ratio"]
+    return out
+
+
 def _busy(n: int) -> int:
     """A pure-Python CPU-bound unit of about the length of a replication (the control)."""
     total = 0
@@ -311,6 +358,12 @@ def _verdict(ok: bool) -> str:
 
 def summary_lines(res: dict[str, Any]) -> list[str]:
     lines = []
+    if "instructions" in res:
+        r = res["instructions"]
+        lines.append(f"instructions per pathway    skipped: {r['skipped']}" if "skipped" in r else
+                     f"instructions per pathway    model {r['model_instructions_per_pathway']:>9,.0f}   reference "
+                     f"{r['reference_instructions_per_pathway']:>9,.0f}   ratio {r['ratio']:.2f} "
+                     f"[{'ok' if r['within_target'] else 'MISSED'}, target >= {TARGETS['ratio']}]")
     if "ratio" in res:
         r = res["ratio"]
         m, ref = r["model"], r["reference"]
@@ -357,14 +410,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=None, help="rounds for ratio (default 7, quick 3)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks/results")
     ap.add_argument("--national-child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--instr-child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.national_child:
         _national_child()
         return 0
+    if args.instr_child:
+        _instr_child(args.instr_child[0], int(args.instr_child[1]))
+        return 0
     parts = [p.strip() for p in args.only.split(",") if p.strip()]
-    bad = [p for p in parts if p not in PARTS]
+    bad = [p for p in parts if p not in PARTS + OPTIONAL_PARTS]
     if bad:
-        ap.error(f"unknown part {bad[0]!r}; use {', '.join(PARTS)}")
+        ap.error(f"unknown part {bad[0]!r}; use {', '.join(PARTS + OPTIONAL_PARTS)}")
     rounds = args.rounds or (3 if args.quick else 7)
     results: dict[str, Any] = {"started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                                "quick": args.quick, "machine": _machine(), "git": _git(), "targets": TARGETS}
@@ -382,6 +439,9 @@ def main(argv: list[str] | None = None) -> int:
         reps, n = (8, 1) if args.quick else (8, 2)
         print(f"parallel: {reps} replications, jobs=1 vs jobs=2, {n} rounds", flush=True)
         results["parallel"] = part_parallel(n, reps)
+    if "instructions" in parts:
+        print("instructions: cachegrind, model 1 and 2 replications, reference 1825 and 3650 days", flush=True)
+        results["instructions"] = part_instructions()
     results["machine"]["load_average_end"] = list(os.getloadavg())
     print()
     for line in summary_lines(results):
