@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ..eventlog import SERVICES
 from ..scenario.calendar import age_low, population_by_band
 from ..scenario.schema import _CAPACITY_KEY, Scenario
-from .network import compile_network
+from .network import Network, compile_network
 
 __all__ = ["PoolLoad", "offered_loads", "overload_errors"]
 
@@ -67,9 +67,9 @@ class PoolLoad:
         return excess / self.leaving_per_year
 
 
-def offered_loads(s: Scenario) -> list[PoolLoad]:
-    """The offered load of every pool of scenario ``s``."""
-    net = compile_network(s)
+def offered_loads(s: Scenario, net: Network | None = None) -> list[PoolLoad]:
+    """The offered load of every pool of scenario ``s`` (``net``: its compiled network, when the caller has it)."""
+    net = compile_network(s) if net is None else net
     pop = population_by_band(s)
     old = [i for i, b in enumerate(s.bands) if age_low(b) >= 80]
     tr = s.triage

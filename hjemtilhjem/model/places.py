@@ -308,7 +308,7 @@ class Places:
                 occupancy = cfg.initial_occupancy
                 if cfg.initial_at_load:
                     if loads is None:
-                        loads = offered_loads(s)
+                        loads = offered_loads(s, self.network)
                     occupancy = min(occupancy, loads[pool].load)
                 n0 = int(round(self.cap[pool] * weight * occupancy / (hours.mean if hours else 1)))
                 if n0:

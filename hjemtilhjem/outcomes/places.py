@@ -135,8 +135,8 @@ def by_pool(log: LogArrays, st: dict[str, Intervals], ctx: Context) -> dict[str,
                "delayed_days": float(delayed_days[p]), "capacity": cap}
         if not ctx.pool_by_hours[p]:
             row["occupancy"] = _share(float(in_place[p]), cap)
-            lo, hi = bounds[p], bounds[p + 1]  # (a pool nobody used in this replication: a census of zeros, so
-            # every replication has the same keys)
+            # a pool nobody used in this replication gets a census of zeros: every replication has the same keys
+            lo, hi = bounds[p], bounds[p + 1]
             row.update(_requirement(midnight_census(start_all[lo:hi], end_all[lo:hi], ctx)))
         out[name] = row
     return out

@@ -394,6 +394,17 @@ def long_term_balance(places: float, hospital: float, pop80: float, stay_days: f
     return max(0.0, (freed + waiting * leaving - hospital) / (pop80 / 1000.0)) if pop80 > 0 else 0.0
 
 
+def ratio_places(m: Municipality, south_east: bool) -> dict[str, int]:
+    """A municipality's places of each service by :data:`RATIOS` (KAD by Helse Sør-Øst's density when
+    ``south_east``), each rounded and at least 1."""
+    kad = RATIOS["kad_south_east" if south_east else "kad"][0]
+    out = {"kad": max(1, round(kad * m.total / 1000)),
+           "home_care": max(1, round(RATIOS["home_care"][0] * m.total / 1000))}
+    for s in ("short_term", "rehab", "long_term"):
+        out[s] = max(1, round(RATIOS[s][0] * m.population["80+"] / 1000))
+    return out
+
+
 def erlang_c_wait(places: int, load: float, stay_days: float) -> float:
     """Mean wait (days) of a request for one of ``places`` with ``load`` places busy on average and mean stay
     ``stay_days``, first come first served (M/M/c, Erlang C): ``C(c, a) x stay / (c - a)``; infinite at or above
@@ -494,12 +505,7 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
     caps: dict[str, dict[str, int]] = {}
     notes: dict[str, list[str]] = {}
     for m in chosen:
-        kad = RATIOS["kad_south_east" if m.number in south_east else "kad"][0]
-        c = {"kad": max(1, round(kad * m.total / 1000)),
-             "home_care": max(1, round(RATIOS["home_care"][0] * m.total / 1000))}
-        for s in ("short_term", "rehab", "long_term"):
-            c[s] = max(1, round(RATIOS[s][0] * m.population["80+"] / 1000))
-        caps[m.number] = c
+        caps[m.number] = ratio_places(m, m.number in south_east)
         notes[m.number] = []
     requests = {m.number: hospital_requests(m.population, base) for m in chosen}
 
@@ -547,9 +553,7 @@ def build(plan: Plan, *, year: int = 2025, generator: str = "hjemtilhjem init", 
     # (M/M/c) than at the reference municipality's places, sized and asked as here (the calibrated pathway)
     ref = munis[REFERENCE_NUMBER]
     ref_req = hospital_requests(ref.population, base)
-    ref_places = {s: max(1, round(RATIOS[s][0] * ref.population["80+"] / 1000)) for s in ("short_term", "rehab",
-                                                                                          "long_term")}
-    ref_places["home_care"] = max(1, round(RATIOS["home_care"][0] * ref.total / 1000))
+    ref_places = ratio_places(ref, south_east=True)
     reference_wait = {}
     for s in ("short_term", "rehab", "home_care"):
         busy = (ref_req[s] + home_rate[s] * ref.population["80+"] / 1000) / 365.0 * _stay(base, s)
